@@ -1,0 +1,5 @@
+"""backendgen: generate production-grade backends from a Copier skeleton and six typed agents."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The six agents: their slot specs, dependencies and blueprints."""

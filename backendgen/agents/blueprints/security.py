@@ -1,0 +1,156 @@
+"""Blueprint of the ``security_compliance`` agent: roles, permissions and controls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
+from backendgen.agents.security_compliance import (
+    AuthSpec,
+    ControlSpec,
+    EncryptedFieldSpec,
+    PermissionSpec,
+    RetentionSpec,
+    RoleSpec,
+    SecurityComplianceSpec,
+)
+from backendgen.questions.domain import RoleHint
+
+DEFAULT_ROLES = (
+    RoleHint(
+        name="admin",
+        description="Operates the service",
+        permissions={"*": ["create", "read", "update", "delete"]},
+    ),
+    RoleHint(
+        name="editor",
+        description="Maintains the records",
+        permissions={"*": ["create", "read", "update"]},
+    ),
+    RoleHint(name="viewer", description="Reads the records", permissions={"*": ["read"]}),
+)
+"""Roles used when the domain declares none."""
+
+REGIME_RETENTION_DAYS = {"sox": 2555, "hipaa": 2190, "pci_dss": 365, "gdpr": 1095}
+"""Retention applied to entities holding personal data, by regime (the longest one wins)."""
+
+TOKEN_MINUTES = {"hipaa": 15, "pci_dss": 15, "sox": 30, "gdpr": 30}
+"""Access token lifetime, by regime (the shortest one wins)."""
+
+FEATURES_NEEDING_LOGIN = {"password_policy", "token_expiry", "access_control"}
+"""Control features the backend can only implement with its own authentication."""
+
+
+@cache
+def _controls_catalogue() -> dict[str, list[dict[str, str]]]:
+    text = (
+        resources.files("backendgen.catalogue")
+        .joinpath("compliance", "controls.yml")
+        .read_text("utf-8")
+    )
+    loaded: dict[str, list[dict[str, str]]] = yaml.safe_load(text)
+    return loaded
+
+
+def _permissions(roles: list[RoleHint], core: CoreBackendSpec) -> list[PermissionSpec]:
+    """Expand ``"*"`` and drop entities the core spec lacks (a domain file may list extras)."""
+    names = [e.name for e in core.entities]
+    permissions: list[PermissionSpec] = []
+    for role in roles:
+        granted: dict[str, set[str]] = {}
+        for entity, actions in role.permissions.items():
+            for target in names if entity == "*" else [entity]:
+                if target in names:
+                    granted.setdefault(target, set()).update(actions)
+        permissions += [
+            PermissionSpec(
+                role=role.name,
+                entity=entity,
+                actions=[a for a in CRUD_ACTIONS if a in granted[entity]],
+            )
+            for entity in names
+            if granted.get(entity)
+        ]
+    return permissions
+
+
+def _encrypted_fields(core: CoreBackendSpec, regimes: Sequence[str]) -> list[EncryptedFieldSpec]:
+    """Encrypt PHI always, and personal data when a regime asks for encryption at rest."""
+    encrypt_pii = bool(regimes)
+    fields: list[EncryptedFieldSpec] = []
+    for entity in core.entities:
+        for field in entity.fields:
+            sensitive = field.phi or (field.pii and encrypt_pii)
+            if sensitive and field.type in ("string", "text") and not field.unique:
+                reason = "PHI (HIPAA)" if field.phi else "personal data"
+                fields.append(
+                    EncryptedFieldSpec(entity=entity.name, field=field.name, reason=reason)
+                )
+    return fields
+
+
+def _retention(source: BlueprintInput) -> list[RetentionSpec]:
+    """Declared retention first; personal-data entities get the strictest regime's period."""
+    core = source.core
+    days = dict(source.domain.retention)
+    regime_days = [REGIME_RETENTION_DAYS[r] for r in source.answers.compliance]
+    if regime_days:
+        for entity in core.entities:
+            if entity.has_pii and entity.name not in days:
+                days[entity.name] = max(regime_days)
+    names = {e.name for e in core.entities}
+    return [RetentionSpec(entity=n, days=d) for n, d in days.items() if n in names]
+
+
+def _controls(
+    source: BlueprintInput, *, has_encryption: bool, has_retention: bool
+) -> list[ControlSpec]:
+    """The chosen regimes' controls whose feature this backend implements."""
+    unavailable: set[str] = set() if has_retention else {"retention"}
+    if source.answers.auth == "none":
+        unavailable |= FEATURES_NEEDING_LOGIN
+    if not has_encryption:
+        unavailable.add("field_encryption")
+    catalogue = _controls_catalogue()
+    return [
+        ControlSpec(regime=regime, **control)
+        for regime in source.answers.compliance
+        for control in catalogue[regime]
+        if control["feature"] not in unavailable
+    ]
+
+
+def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
+    """Derive auth, roles, permissions and controls from the domain and the regimes.
+
+    Args:
+        source: Answers, domain and the core spec.
+
+    Returns:
+        The security and compliance spec.
+    """
+    core = source.core
+    roles = source.domain.roles or list(DEFAULT_ROLES)
+    regimes = list(source.answers.compliance)
+    encrypted = _encrypted_fields(core, regimes)
+    retention = _retention(source)
+    minutes = min((TOKEN_MINUTES[r] for r in regimes), default=60)
+    strict = any(r in ("hipaa", "pci_dss") for r in regimes)
+    return SecurityComplianceSpec(
+        auth=AuthSpec(
+            access_token_minutes=minutes,
+            password_min_length=14 if strict else 12,
+            default_role=roles[-1].name,
+        ),
+        roles=[RoleSpec(name=r.name, description=r.description) for r in roles],
+        permissions=_permissions(roles, core),
+        encrypted_fields=encrypted,
+        retention=retention,
+        controls=_controls(source, has_encryption=bool(encrypted), has_retention=bool(retention)),
+        audit_log=True,
+    )

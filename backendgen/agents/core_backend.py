@@ -1,0 +1,246 @@
+"""The ``core_backend`` agent's slot spec: entities, fields, enums, relationships, rules."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, computed_field, model_validator
+
+from backendgen.agents.spec_base import (
+    EnumValue,
+    PascalName,
+    ShortText,
+    SlotSpec,
+    SnakeName,
+    SpecPart,
+)
+from backendgen.naming import kebab, plural, snake
+
+FieldType = Literal[
+    "string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "email", "enum"
+]
+"""Domain field types. ``decimal`` is money-safe fixed point; ``email`` is a validated string."""
+
+BASE_REVISION = "0000_base"
+"""The skeleton's Alembic revision every entity migration chain starts from."""
+
+CRUD_ACTIONS: tuple[str, ...] = ("create", "read", "update", "delete")
+"""The actions every entity endpoint set supports, in permission-matrix order."""
+
+
+class FieldSpec(SpecPart):
+    """One attribute of an entity."""
+
+    name: SnakeName = Field(description="Attribute name in snake_case, e.g. 'unit_price'.")
+    type: FieldType = Field(description="Domain type of the value.")
+    description: ShortText = Field(default="", description="What the value means.")
+    required: bool = Field(default=True, description="Whether a value must be given.")
+    unique: bool = Field(default=False, description="Whether values are unique per table.")
+    min_length: int | None = Field(
+        default=None, ge=0, description="Minimum length for string/text/email fields."
+    )
+    max_length: int | None = Field(
+        default=None, ge=1, le=10000, description="Maximum length for string/email fields."
+    )
+    minimum: float | None = Field(default=None, description="Inclusive lower bound for numbers.")
+    maximum: float | None = Field(default=None, description="Inclusive upper bound for numbers.")
+    pattern: str | None = Field(
+        default=None, max_length=200, description="Regular expression string values must match."
+    )
+    enum: PascalName | None = Field(
+        default=None, description="Name of the enum this field takes values from (type 'enum')."
+    )
+    pii: bool = Field(default=False, description="Personal data under GDPR.")
+    phi: bool = Field(default=False, description="Protected health information under HIPAA.")
+
+    @model_validator(mode="after")
+    def _check_type_options(self) -> FieldSpec:
+        if self.type == "enum" and self.enum is None:
+            raise ValueError(f"field '{self.name}' has type 'enum' but names no enum")
+        if self.type != "enum" and self.enum is not None:
+            raise ValueError(f"field '{self.name}' names enum '{self.enum}' but is not type 'enum'")
+        if self.type in ("string", "email") and self.max_length is None:
+            raise ValueError(f"string field '{self.name}' needs a max_length")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"field '{self.name}' has minimum > maximum")
+        if (
+            self.min_length is not None
+            and self.max_length is not None
+            and self.min_length > self.max_length
+        ):
+            raise ValueError(f"field '{self.name}' has min_length > max_length")
+        return self
+
+
+class EnumSpec(SpecPart):
+    """A closed set of values, e.g. an order status."""
+
+    name: PascalName = Field(description="Enum name in PascalCase, e.g. 'OrderStatus'.")
+    description: ShortText = Field(default="", description="What the values classify.")
+    values: list[EnumValue] = Field(
+        min_length=1, max_length=30, description="Allowed values in UPPER_SNAKE_CASE."
+    )
+
+    @model_validator(mode="after")
+    def _check_unique_values(self) -> EnumSpec:
+        if len(set(self.values)) != len(self.values):
+            raise ValueError(f"enum '{self.name}' has duplicate values")
+        return self
+
+
+class RelationshipSpec(SpecPart):
+    """A reference from this entity to another (stored as a foreign key on this side)."""
+
+    name: SnakeName = Field(
+        description="Attribute name of the reference, e.g. 'customer' (column 'customer_id')."
+    )
+    target: PascalName = Field(description="Name of the referenced entity.")
+    kind: Literal["many_to_one", "one_to_one"] = Field(
+        default="many_to_one",
+        description="many_to_one: many of this entity per target; one_to_one: at most one.",
+    )
+    required: bool = Field(default=True, description="Whether the reference must be set.")
+    description: ShortText = Field(default="", description="What the reference means.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def column(self) -> str:
+        """Foreign-key column name."""
+        return f"{self.name}_id"
+
+
+class EntitySpec(SpecPart):
+    """A persistent domain entity with CRUD endpoints."""
+
+    name: PascalName = Field(description="Entity name in PascalCase, singular, e.g. 'Order'.")
+    description: ShortText = Field(default="", description="What the entity represents.")
+    fields: list[FieldSpec] = Field(
+        min_length=1, max_length=40, description="Attributes besides id and timestamps."
+    )
+    relationships: list[RelationshipSpec] = Field(
+        default_factory=list, max_length=10, description="References to other entities."
+    )
+    rules: list[ShortText] = Field(
+        default_factory=list, max_length=10, description="Business rules in one sentence each."
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def module(self) -> str:
+        """Python-style module name, e.g. ``order_item``."""
+        return snake(self.name)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def table(self) -> str:
+        """Table name, e.g. ``order_items``."""
+        return plural(snake(self.name))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def route(self) -> str:
+        """URL path segment of the collection, e.g. ``order-items``."""
+        return kebab(plural(snake(self.name)))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def has_pii(self) -> bool:
+        """Whether any field holds personal or health data."""
+        return any(f.pii or f.phi for f in self.fields)
+
+    @model_validator(mode="after")
+    def _check_unique_names(self) -> EntitySpec:
+        names = [f.name for f in self.fields] + [r.column for r in self.relationships]
+        names += [r.name for r in self.relationships]
+        reserved = {"id", "created_at", "updated_at"}
+        clashes = sorted({n for n in names if names.count(n) > 1} | (reserved & set(names)))
+        if clashes:
+            raise ValueError(f"entity '{self.name}' has duplicate or reserved names: {clashes}")
+        return self
+
+
+class CoreBackendSpec(SlotSpec):
+    """The domain model the whole backend is built from."""
+
+    entities: list[EntitySpec] = Field(
+        min_length=1, max_length=80, description="Entities, each with CRUD endpoints."
+    )
+    enums: list[EnumSpec] = Field(default_factory=list, description="Enums fields refer to.")
+    api_prefix: str = Field(
+        default="/api/v1", pattern=r"^(/[a-z0-9-]+)+$", description="URL prefix of all routes."
+    )
+    page_size: int = Field(default=20, ge=1, le=500, description="Default page size.")
+    max_page_size: int = Field(default=100, ge=1, le=1000, description="Largest page size.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def ordered_entities(self) -> list[str]:
+        """Entity names ordered so every relationship target comes before its source."""
+        by_name = {e.name: e for e in self.entities}
+        done: list[str] = []
+
+        def visit(name: str, path: tuple[str, ...]) -> None:
+            if name in done or name in path:
+                return
+            for rel in by_name[name].relationships:
+                if rel.target != name:
+                    visit(rel.target, (*path, name))
+            done.append(name)
+
+        for entity in self.entities:
+            visit(entity.name, ())
+        return done
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def migrations(self) -> list[dict[str, str | None]]:
+        """One Alembic revision per entity, chained in dependency order after ``0000_base``.
+
+        ``0000_base`` is the skeleton's own revision (users and audit log tables).
+        """
+        revisions: list[dict[str, str | None]] = []
+        previous: str | None = BASE_REVISION
+        for index, name in enumerate(self.ordered_entities, start=1):
+            revision = f"{index:04d}_{snake(name)}"[:32]
+            revisions.append({"revision": revision, "down_revision": previous, "entity": name})
+            previous = revision
+        return revisions
+
+    def entity(self, name: str) -> EntitySpec | None:
+        """Return the entity called ``name``, if any."""
+        return next((e for e in self.entities if e.name == name), None)
+
+    def endpoints(self) -> list[str]:
+        """Return the collection and item paths of every entity, e.g. ``/api/v1/orders/{id}``."""
+        paths: list[str] = []
+        for entity in self.entities:
+            base = f"{self.api_prefix}/{entity.route}"
+            paths += [base, f"{base}/{{id}}"]
+        return paths
+
+    @model_validator(mode="after")
+    def _check_references(self) -> CoreBackendSpec:
+        problems: list[str] = []
+        entity_names = [e.name for e in self.entities]
+        enum_names = [e.name for e in self.enums]
+        for kind, names in (("entity", entity_names), ("enum", enum_names)):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                problems.append(f"duplicate {kind} names: {dupes}")
+        tables = [plural(snake(n)) for n in entity_names]
+        if len(set(tables)) != len(tables):
+            problems.append("two entities map to the same table name")
+        for entity in self.entities:
+            for field in entity.fields:
+                if field.enum is not None and field.enum not in enum_names:
+                    problems.append(f"{entity.name}.{field.name} uses unknown enum '{field.enum}'")
+            for rel in entity.relationships:
+                if rel.target not in entity_names:
+                    problems.append(
+                        f"{entity.name}.{rel.name} references unknown entity '{rel.target}'"
+                    )
+        if self.page_size > self.max_page_size:
+            problems.append("page_size is larger than max_page_size")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

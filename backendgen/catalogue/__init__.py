@@ -1,0 +1,1 @@
+"""Curated domain blueprints and compliance controls, kept as data files."""

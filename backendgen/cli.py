@@ -1,0 +1,140 @@
+"""The ``backendgen`` command line: a thin layer over :mod:`backendgen.generator.pipeline`.
+
+Exit codes: 0 success, 2 bad input (one line on stderr, nothing written), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from backendgen import __version__
+from backendgen.errors import BackendgenError, UserInputError
+from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, generate
+from backendgen.generator.report import REPORT_PATH, Report
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserInputError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="backendgen", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--version", action="version", version=f"backendgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    new = commands.add_parser("new", help="generate a backend into DEST")
+    new.add_argument("destination", type=Path, metavar="DEST", help="missing or empty directory")
+    given = new.add_argument_group("answers")
+    given.add_argument("--defaults", action="store_true", help="take every unanswered default")
+    given.add_argument("--answers", type=Path, metavar="FILE.yml", help="answers file (YAML)")
+    given.add_argument("--domain", type=Path, metavar="FILE", help="YAML domain spec")
+    given.add_argument(
+        "-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="one answer"
+    )
+    template = new.add_argument_group("template")
+    template.add_argument("--template", metavar="SRC", help="template git URL or path")
+    template.add_argument("--vcs-ref", metavar="REF", help="template tag or commit")
+    llm = new.add_argument_group("agents")
+    llm.add_argument("--provider", default="blueprint", help=f"one of {', '.join(PROVIDERS)}")
+    llm.add_argument("--base-url", help="OpenAI-compatible endpoint")
+    llm.add_argument("--model", help="model name")
+    llm.add_argument("--max-parallel", type=int, default=3, metavar="N", help="agents at once")
+    llm.add_argument("--no-cache", action="store_true", help="ignore cached LLM responses")
+    return parser
+
+
+def _read_answers_file(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UserInputError(f"{path}: cannot read answers file ({error.strerror})") from None
+    except yaml.YAMLError:
+        raise UserInputError(f"{path}: answers file is not valid YAML") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise UserInputError(f"{path}: answers file must be a mapping of question: answer")
+    return {k: v for k, v in loaded.items() if not str(k).startswith("_")}
+
+
+def _given_answers(args: argparse.Namespace) -> dict[str, Any]:
+    given = _read_answers_file(args.answers) if args.answers else {}
+    for item in args.data:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserInputError(f"--data expects KEY=VALUE, got '{item}'")
+        given[key] = yaml.safe_load(value) if key == "compliance" else value
+    return given
+
+
+def _print_report(report: Report, destination: Path) -> None:
+    totals = report.totals()
+    print(f"generated {destination} in {totals['seconds']:.1f}s with provider {report.provider}")
+    for agent in report.agents:
+        reason = f"  ({agent.fallback_reason})" if agent.fallback_reason else ""
+        print(
+            f"  {agent.name:<26} {agent.source:<9} "
+            f"{agent.prompt_tokens}+{agent.completion_tokens} tokens  "
+            f"${agent.cost_usd:.4f}  {agent.commit[:10]}{reason}"
+        )
+    print(f"report: {destination / REPORT_PATH}")
+
+
+def _new(args: argparse.Namespace) -> int:
+    given = _given_answers(args)
+    interactive = not args.defaults and not args.answers and sys.stdin.isatty()
+    options = GenerationOptions(
+        template=args.template,
+        vcs_ref=args.vcs_ref,
+        provider=args.provider,
+        model=args.model,
+        base_url=args.base_url,
+        max_parallel=args.max_parallel,
+        use_cache=not args.no_cache,
+        interactive=interactive,
+    )
+    print(f"provider: {options.provider}", file=sys.stderr)
+    report = generate(
+        args.destination,
+        given,
+        domain_file=args.domain,
+        options=options,
+        progress=lambda line: print(line, file=sys.stderr),
+    )
+    _print_report(report, args.destination)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns:
+        The exit code.
+    """
+    try:
+        args = _parser().parse_args(argv)
+        return _new(args)
+    except UserInputError as error:
+        print(f"backendgen: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except BackendgenError as error:
+        print(f"backendgen: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("backendgen: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Orchestration: template versions, rendering, git commits and the report."""

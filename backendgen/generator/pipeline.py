@@ -1,0 +1,216 @@
+"""The generation pipeline: scaffold, then one agent after another, one commit each.
+
+questions -> answers -> skeleton render -> commit ``chore: scaffold`` -> per agent in DAG
+order: spec -> Copier answer ``slot_<agent>`` -> re-render -> one commit with trailers ->
+``.backendgen/report.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.spec_base import SlotSpec
+from backendgen.errors import UserInputError
+from backendgen.generator.destination import staged
+from backendgen.generator.git_repo import commit_all, init_repository
+from backendgen.generator.render import render
+from backendgen.generator.report import AgentReport, Report
+from backendgen.generator.template_source import TemplateRef, resolve_template
+from backendgen.questions.answers import AGENT_SLOTS, Answers, check_partial_answers, parse_answers
+from backendgen.questions.domain import DomainSpec, load_catalogue_domain, load_domain_file
+
+PROVIDERS = ("blueprint", "openai", "local")
+"""Providers the CLI accepts."""
+
+AVAILABLE_PROVIDERS = ("blueprint",)
+"""Providers this version can run."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """How to generate, besides the answers."""
+
+    template: str | None = None
+    """Template git URL or path; None for the bundled template."""
+    vcs_ref: str | None = None
+    """Template tag or commit; None for the latest tag."""
+    provider: str = "blueprint"
+    """Where slot specs come from: ``blueprint``, ``openai`` or ``local``."""
+    model: str | None = None
+    """LLM model name (LLM providers only)."""
+    base_url: str | None = None
+    """OpenAI-compatible endpoint (``openai`` provider only)."""
+    max_parallel: int = 3
+    """Most agents running at once."""
+    use_cache: bool = True
+    """Reuse cached LLM responses."""
+    interactive: bool = False
+    """Ask unanswered questions on the terminal."""
+
+
+def spec_digest(spec: SlotSpec) -> str:
+    """Return the SHA-256 of a spec's canonical JSON (the ``Backendgen-Spec-Sha256`` trailer)."""
+    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_options(options: GenerationOptions) -> None:
+    """Reject options that cannot work before anything is written.
+
+    Raises:
+        UserInputError: For an unknown provider or a bad number.
+    """
+    if options.provider not in PROVIDERS:
+        raise UserInputError(
+            f"unknown provider '{options.provider}' (choose from {', '.join(PROVIDERS)})"
+        )
+    if options.provider not in AVAILABLE_PROVIDERS:
+        raise UserInputError(
+            f"provider '{options.provider}' is not available in this version; use 'blueprint'"
+        )
+    if options.max_parallel < 1:
+        raise UserInputError("--max-parallel must be at least 1")
+    local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
+    if local and "://" not in str(options.template) and not Path(str(options.template)).exists():
+        raise UserInputError(f"template {options.template} does not exist")
+
+
+def resolve_domain(given: Mapping[str, Any], domain_file: Path | None) -> dict[str, Any]:
+    """Reconcile ``--domain FILE`` with the ``domain`` answer.
+
+    Returns:
+        The given answers, with ``domain: custom`` when a domain file is used.
+
+    Raises:
+        UserInputError: When a file and a catalogue domain are both given, or 'custom' lacks
+            a file.
+    """
+    answers = dict(given)
+    if domain_file is not None:
+        if answers.get("domain", "custom") != "custom":
+            raise UserInputError(
+                f"--domain FILE replaces the catalogue domain '{answers['domain']}'; drop one"
+            )
+        answers["domain"] = "custom"
+    elif answers.get("domain") == "custom":
+        raise UserInputError("domain 'custom' needs a domain spec: pass --domain FILE")
+    return answers
+
+
+def _load_domain(answers: Answers, domain_file: Path | None) -> DomainSpec:
+    if domain_file is not None:
+        return load_domain_file(domain_file)
+    return load_catalogue_domain(answers.domain)
+
+
+def _run_agent(agent: AgentDefinition, source: BlueprintInput) -> tuple[SlotSpec, AgentReport]:
+    """Produce one agent's spec, validated against its dependencies' specs."""
+    started = time.perf_counter()
+    draft = agent.blueprint(source)
+    spec = agent.spec_type.model_validate(
+        draft.model_dump(mode="json"), context=dict(source.upstream)
+    )
+    report = AgentReport(
+        name=agent.name,
+        source="blueprint",
+        model="blueprint",
+        seconds=round(time.perf_counter() - started, 4),
+    )
+    return spec, report
+
+
+def _trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
+    trailers = {
+        "Backendgen-Agent": agent.name,
+        "Backendgen-Source": agent.source,
+        "Backendgen-Model": agent.model,
+        "Backendgen-Tokens": f"{agent.prompt_tokens}+{agent.completion_tokens}",
+        "Backendgen-Cost-USD": f"{agent.cost_usd:.4f}",
+        "Backendgen-Spec-Sha256": spec_digest(spec),
+    }
+    if agent.fallback_reason:
+        trailers["Backendgen-Fallback-Reason"] = agent.fallback_reason
+    return trailers
+
+
+def generate(
+    destination: Path,
+    given: Mapping[str, Any],
+    *,
+    domain_file: Path | None = None,
+    options: GenerationOptions | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Generate a backend into ``destination``: scaffold commit, then one commit per agent.
+
+    Args:
+        destination: Missing or empty directory to create the project in.
+        given: Answers given by the user (flags, answers file); Copier supplies the defaults.
+        domain_file: A YAML domain spec (``domain: custom``), or None for the catalogue.
+        options: Template, provider and scheduling options.
+        progress: Called with one line per step.
+
+    Returns:
+        The report, also written to ``.backendgen/report.json``.
+
+    Raises:
+        UserInputError: For bad answers, options, domain files or destinations; nothing is
+            written then.
+    """
+    options = options or GenerationOptions()
+    say = progress or (lambda _line: None)
+    check_options(options)
+    given = resolve_domain(given, domain_file)
+    check_partial_answers(given)
+    if domain_file is not None:
+        load_domain_file(domain_file)  # fail on a bad file before rendering anything
+    started = time.perf_counter()
+    template = resolve_template(options.template, options.vcs_ref)
+    with staged(destination) as project:
+        empty_slots: dict[str, Any] = {slot: {} for slot in AGENT_SLOTS}
+        recorded = render(
+            project, template, {**given, **empty_slots}, interactive=options.interactive
+        )
+        answers = parse_answers(recorded)
+        domain = _load_domain(answers, domain_file)
+        repo = init_repository(project)
+        ref = recorded.get("_commit") or template.vcs_ref or "working tree"
+        commit_all(repo, f"chore: scaffold {answers.project_name} from backendgen template {ref}")
+        say(f"scaffold     {answers.project_name} ({answers.domain}, template {ref})")
+        report = Report(
+            project=answers.project_name,
+            template=template.src,
+            template_ref=str(ref),
+            provider=options.provider,
+        )
+        data: dict[str, Any] = {**answers.model_dump(mode="json"), **empty_slots}
+        specs: dict[str, SlotSpec] = {}
+        for agent in AGENTS:
+            upstream = {name: specs[name] for name in agent.depends_on}
+            spec, agent_report = _run_agent(agent, BlueprintInput(answers, domain, upstream))
+            specs[agent.name] = spec
+            data[agent.slot] = spec.model_dump(mode="json")
+            render(project, template, data)
+            agent_report.commit = commit_all(
+                repo,
+                f"feat({agent.scope}): {agent.name} slot from {agent_report.source}",
+                _trailers(agent_report, spec),
+            )
+            report.agents.append(agent_report)
+            say(f"{agent.name:<26} {agent_report.source:<9} {agent_report.commit[:10]}")
+        report.seconds = time.perf_counter() - started
+        report.write(project)
+    return report
+
+
+__all__ = ["GenerationOptions", "TemplateRef", "generate"]

@@ -1,0 +1,74 @@
+"""Copier glue: render the template into a project directory with given answers."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import copier
+import yaml
+from copier.errors import CopierError
+
+from backendgen.errors import TemplateError, UserInputError
+from backendgen.generator.template_source import TemplateRef
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def render(
+    project: Path, template: TemplateRef, data: Mapping[str, Any], *, interactive: bool = False
+) -> dict[str, Any]:
+    """Render ``template`` into ``project`` (overwriting) and return the recorded answers.
+
+    Args:
+        project: The project directory (may already hold an earlier render).
+        template: The template and version to render.
+        data: Answers to use; unanswered questions take their defaults unless ``interactive``.
+        interactive: Ask the unanswered questions on the terminal (Copier's questionnaire).
+
+    Returns:
+        The answers Copier recorded in ``.copier-answers.yml``.
+
+    Raises:
+        UserInputError: When Copier rejects an answer or the template source.
+        TemplateError: When rendering fails for another reason.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Rendering a template checkout with local changes is expected in development.
+            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+            copier.run_copy(
+                template.src,
+                project,
+                data=dict(data),
+                vcs_ref=template.vcs_ref,
+                defaults=not interactive,
+                overwrite=True,
+                quiet=True,
+                skip_tasks=True,
+            )
+    except ValueError as error:
+        raise UserInputError(str(error).strip().splitlines()[0]) from None
+    except CopierError as error:
+        raise TemplateError(f"cannot render template {template.src}: {error}") from None
+    return read_answers(project)
+
+
+def read_answers(project: Path) -> dict[str, Any]:
+    """Read the answers Copier recorded in ``project``.
+
+    Args:
+        project: A rendered project.
+
+    Returns:
+        The answers, including Copier's ``_commit`` and ``_src_path``.
+    """
+    path = project / ANSWERS_FILE
+    if not path.is_file():
+        raise TemplateError(f"the template wrote no {ANSWERS_FILE}")
+    loaded = yaml.safe_load(path.read_text("utf-8"))
+    if not isinstance(loaded, dict):
+        raise TemplateError(f"{path} does not hold a mapping")
+    return loaded

@@ -1,0 +1,66 @@
+"""The generation report: per agent source, tokens, cost, time and commit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Source = Literal["llm", "cache", "blueprint"]
+
+REPORT_PATH = Path(".backendgen") / "report.json"
+"""Where the report is written inside the generated project."""
+
+
+@dataclass
+class AgentReport:
+    """What one agent did."""
+
+    name: str
+    source: Source
+    model: str
+    fallback_reason: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    requests: int = 0
+    retries: int = 0
+    commit: str = ""
+
+
+@dataclass
+class Report:
+    """What the whole generation did."""
+
+    project: str
+    template: str
+    template_ref: str | None
+    provider: str
+    agents: list[AgentReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def totals(self) -> dict[str, float | int]:
+        """Sum tokens, cost, time and requests over the agents."""
+        return {
+            "prompt_tokens": sum(a.prompt_tokens for a in self.agents),
+            "completion_tokens": sum(a.completion_tokens for a in self.agents),
+            "cost_usd": round(sum(a.cost_usd for a in self.agents), 6),
+            "seconds": round(self.seconds, 3),
+            "agent_seconds": round(sum(a.seconds for a in self.agents), 3),
+            "requests": sum(a.requests for a in self.agents),
+        }
+
+    def to_json(self) -> str:
+        """Serialise with the per-agent entries and the totals."""
+        data = asdict(self)
+        data["totals"] = self.totals()
+        return json.dumps(data, indent=2) + "\n"
+
+    def write(self, project: Path) -> Path:
+        """Write the report into ``project`` and return its path."""
+        path = project / REPORT_PATH
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path

@@ -1,0 +1,1 @@
+"""Answers to the questionnaire, domain input, and their validation."""

@@ -1,0 +1,99 @@
+"""The answers model: a typed mirror of the questions in ``copier.yml``.
+
+``copier.yml`` stays the single source of the questions (plain ``copier copy`` asks them too);
+this model validates what users pass to ``backendgen`` and what Copier records, so bad input
+fails before anything is written. ``tests/test_answers.py`` keeps both in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from backendgen.errors import UserInputError
+
+PROJECT_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}$"
+"""Letters, digits, '-' and '_', starting with a letter (also a valid distribution name)."""
+
+Domain = Literal["ecommerce", "healthcare", "fintech", "saas", "education", "logistics", "custom"]
+Regime = Literal["gdpr", "hipaa", "sox", "pci_dss"]
+
+AGENT_SLOTS: tuple[str, ...] = (
+    "slot_core_backend",
+    "slot_security_compliance",
+    "slot_devops_infrastructure",
+    "slot_monitoring_observability",
+    "slot_documentation",
+    "slot_testing_qa",
+)
+"""The Copier answers that carry the agents' slot specs."""
+
+
+class Answers(BaseModel):
+    """The questionnaire's answers (everything in ``copier.yml`` but the slots)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    project_name: str = Field(pattern=PROJECT_NAME_PATTERN, description="Project name.")
+    project_description: str = Field(max_length=300, description="What the service does.")
+    domain: Domain = Field(description="Catalogue domain, or 'custom' for a --domain file.")
+    framework: Literal["fastapi"] = Field(description="Web framework of the generated code.")
+    database: Literal["postgresql", "sqlite"] = Field(description="Database engine.")
+    auth: Literal["jwt", "none"] = Field(description="Authentication scheme.")
+    compliance: list[Regime] = Field(description="Compliance regimes to implement.")
+    scale: Literal["small", "medium", "large", "enterprise"] = Field(description="Scale.")
+    deployment: Literal["kubernetes", "docker_compose"] = Field(description="Deployment target.")
+    ci_provider: Literal["github", "gitlab", "none"] = Field(description="CI provider.")
+    requirements: str = Field(default="", max_length=4000, description="Free-text requirements.")
+
+
+def _first_error(error: ValidationError) -> str:
+    """Turn a pydantic error into one line naming the answer and what is wrong."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "answers"
+    given = first.get("input")
+    shown = f" (got {given!r})" if isinstance(given, str | int | float | list) else ""
+    return f"invalid answer '{where}': {first['msg']}{shown}"
+
+
+def check_partial_answers(given: Mapping[str, Any]) -> None:
+    """Validate the answers a user gave before Copier fills in the defaults.
+
+    Args:
+        given: Answers from flags or an answers file; may be incomplete.
+
+    Raises:
+        UserInputError: For an unknown question or an invalid value (one line).
+    """
+    fields = Answers.model_fields
+    blank = Answers.model_construct()  # type: ignore[call-arg]  # validate_assignment target
+    for key, value in given.items():
+        if key in AGENT_SLOTS or key.startswith("_"):
+            raise UserInputError(f"answer '{key}' is set by backendgen, not by the user")
+        if key not in fields:
+            raise UserInputError(f"unknown question '{key}' (known: {', '.join(fields)})")
+        try:
+            Answers.__pydantic_validator__.validate_assignment(blank, key, value)
+        except ValidationError as error:
+            raise UserInputError(_first_error(error)) from None
+
+
+def parse_answers(recorded: Mapping[str, Any]) -> Answers:
+    """Validate a complete set of answers, e.g. as Copier recorded them.
+
+    Args:
+        recorded: Every answer; Copier's private keys and the slots are ignored.
+
+    Returns:
+        The validated answers.
+
+    Raises:
+        UserInputError: When an answer is missing or invalid (one line).
+    """
+    data = {k: v for k, v in recorded.items() if not k.startswith("_") and k not in AGENT_SLOTS}
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as error:
+        raise UserInputError(_first_error(error)) from None
