@@ -43,10 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--template", metavar="SRC", help="template git URL or path")
     template.add_argument("--vcs-ref", metavar="REF", help="template tag or commit")
     llm = new.add_argument_group("agents")
-    llm.add_argument("--provider", default="blueprint", help=f"one of {', '.join(PROVIDERS)}")
-    llm.add_argument("--base-url", help="OpenAI-compatible endpoint")
-    llm.add_argument("--model", help="model name")
+    llm.add_argument(
+        "--provider",
+        help=f"one of {', '.join(PROVIDERS)} (default: openai when OPENAI_API_KEY or "
+        "OPENAI_BASE_URL is set, else blueprint)",
+    )
+    llm.add_argument("--base-url", help="OpenAI-compatible endpoint (or OPENAI_BASE_URL)")
+    llm.add_argument("--model", help="model name (or BACKENDGEN_MODEL)")
+    llm.add_argument("--model-path", type=Path, help="GGUF model for --provider local")
+    llm.add_argument("--mode", help="instructor mode: tools, json_schema, json, md_json")
     llm.add_argument("--max-parallel", type=int, default=3, metavar="N", help="agents at once")
+    llm.add_argument("--token-budget", type=int, default=4000, metavar="N", help="per agent")
+    llm.add_argument("--prices", type=Path, metavar="FILE", help="price table (YAML)")
     llm.add_argument("--no-cache", action="store_true", help="ignore cached LLM responses")
     return parser
 
@@ -85,6 +93,12 @@ def _print_report(report: Report, destination: Path) -> None:
             f"{agent.prompt_tokens}+{agent.completion_tokens} tokens  "
             f"${agent.cost_usd:.4f}  {agent.commit[:10]}{reason}"
         )
+    totals = report.totals()
+    print(
+        f"  total: {totals['requests']} requests, "
+        f"{totals['prompt_tokens']}+{totals['completion_tokens']} tokens, "
+        f"${totals['cost_usd']:.4f}; saved {report.savings.get('percentage', 0.0)}% of tokens"
+    )
     print(f"report: {destination / REPORT_PATH}")
 
 
@@ -100,8 +114,11 @@ def _new(args: argparse.Namespace) -> int:
         max_parallel=args.max_parallel,
         use_cache=not args.no_cache,
         interactive=interactive,
+        mode=args.mode,
+        model_path=args.model_path,
+        token_budget=args.token_budget,
+        prices=args.prices,
     )
-    print(f"provider: {options.provider}", file=sys.stderr)
     report = generate(
         args.destination,
         given,

@@ -16,22 +16,25 @@ from pathlib import Path
 from typing import Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.llm_agent import AgentOutcome, LlmRuntime, run_llm_agent
+from backendgen.agents.providers import raw_create, settings_from_environment
 from backendgen.agents.registry import AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
+from backendgen.generator.llm_cache import LlmCache
+from backendgen.generator.pricing import load_prices
 from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
-from backendgen.generator.template_source import TemplateRef, resolve_template
+from backendgen.generator.savings import measured_savings
+from backendgen.generator.scheduler import run_dag
+from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import AGENT_SLOTS, Answers, check_partial_answers, parse_answers
 from backendgen.questions.domain import DomainSpec, load_catalogue_domain, load_domain_file
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
-
-AVAILABLE_PROVIDERS = ("blueprint",)
-"""Providers this version can run."""
 
 Progress = Callable[[str], None]
 
@@ -44,8 +47,9 @@ class GenerationOptions:
     """Template git URL or path; None for the bundled template."""
     vcs_ref: str | None = None
     """Template tag or commit; None for the latest tag."""
-    provider: str = "blueprint"
-    """Where slot specs come from: ``blueprint``, ``openai`` or ``local``."""
+    provider: str | None = None
+    """Where slot specs come from: ``blueprint``, ``openai`` or ``local``; None picks
+    ``openai`` when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set, else ``blueprint``."""
     model: str | None = None
     """LLM model name (LLM providers only)."""
     base_url: str | None = None
@@ -54,6 +58,14 @@ class GenerationOptions:
     """Most agents running at once."""
     use_cache: bool = True
     """Reuse cached LLM responses."""
+    mode: str | None = None
+    """Instructor mode override (``tools``, ``json_schema``, ``json``, ``md_json``)."""
+    model_path: Path | None = None
+    """GGUF model for the ``local`` provider."""
+    token_budget: int = 4000
+    """Prompt plus completion tokens one agent request may use."""
+    prices: Path | None = None
+    """Price table overriding the bundled one."""
     interactive: bool = False
     """Ask unanswered questions on the terminal."""
 
@@ -70,14 +82,12 @@ def check_options(options: GenerationOptions) -> None:
     Raises:
         UserInputError: For an unknown provider or a bad number.
     """
-    if options.provider not in PROVIDERS:
+    if options.provider is not None and options.provider not in PROVIDERS:
         raise UserInputError(
             f"unknown provider '{options.provider}' (choose from {', '.join(PROVIDERS)})"
         )
-    if options.provider not in AVAILABLE_PROVIDERS:
-        raise UserInputError(
-            f"provider '{options.provider}' is not available in this version; use 'blueprint'"
-        )
+    if options.token_budget < 500:
+        raise UserInputError("--token-budget must be at least 500")
     if options.max_parallel < 1:
         raise UserInputError("--max-parallel must be at least 1")
     local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
@@ -113,8 +123,8 @@ def _load_domain(answers: Answers, domain_file: Path | None) -> DomainSpec:
     return load_catalogue_domain(answers.domain)
 
 
-def _run_agent(agent: AgentDefinition, source: BlueprintInput) -> tuple[SlotSpec, AgentReport]:
-    """Produce one agent's spec, validated against its dependencies' specs."""
+def _blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
+    """Produce one agent's spec from its blueprint, validated against its dependencies."""
     started = time.perf_counter()
     draft = agent.blueprint(source)
     spec = agent.spec_type.model_validate(
@@ -126,7 +136,28 @@ def _run_agent(agent: AgentDefinition, source: BlueprintInput) -> tuple[SlotSpec
         model="blueprint",
         seconds=round(time.perf_counter() - started, 4),
     )
-    return spec, report
+    return AgentOutcome(spec, report, full_prompt_tokens=0, sent_prompt_tokens=0)
+
+
+def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
+    """Build the LLM runtime the options ask for; None for the ``blueprint`` provider.
+
+    Raises:
+        UserInputError: For an unknown provider or mode, or a missing local model.
+    """
+    settings = settings_from_environment(
+        options.provider, options.model, options.base_url, options.mode, options.model_path
+    )
+    if settings is None:
+        return None
+    cache = LlmCache(cache_dir() / "llm") if options.use_cache else None
+    return LlmRuntime(
+        settings=settings,
+        create=raw_create(settings),
+        prices=load_prices(options.prices),
+        cache=cache,
+        token_budget=options.token_budget,
+    )
 
 
 def _trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
@@ -174,6 +205,9 @@ def generate(
     check_partial_answers(given)
     if domain_file is not None:
         load_domain_file(domain_file)  # fail on a bad file before rendering anything
+    runtime = llm_runtime(options)
+    provider = runtime.settings.provider if runtime else "blueprint"
+    say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref)
     with staged(destination) as project:
@@ -186,31 +220,38 @@ def generate(
         repo = init_repository(project)
         ref = recorded.get("_commit") or template.vcs_ref or "working tree"
         commit_all(repo, f"chore: scaffold {answers.project_name} from backendgen template {ref}")
-        say(f"scaffold     {answers.project_name} ({answers.domain}, template {ref})")
+        say(f"scaffold                   {answers.project_name} ({answers.domain}, template {ref})")
         report = Report(
             project=answers.project_name,
             template=template.src,
             template_ref=str(ref),
-            provider=options.provider,
+            provider=provider,
         )
         data: dict[str, Any] = {**answers.model_dump(mode="json"), **empty_slots}
-        specs: dict[str, SlotSpec] = {}
-        for agent in AGENTS:
-            upstream = {name: specs[name] for name in agent.depends_on}
-            spec, agent_report = _run_agent(agent, BlueprintInput(answers, domain, upstream))
-            specs[agent.name] = spec
-            data[agent.slot] = spec.model_dump(mode="json")
+
+        def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> AgentOutcome:
+            source = BlueprintInput(answers, domain, upstream)
+            if runtime is None:
+                return _blueprint_outcome(agent, source)
+            outcome = run_llm_agent(agent, source, runtime)
+            if outcome.report.fallback_reason:
+                reason = outcome.report.fallback_reason
+                say(f"warning: {agent.name} fell back to its blueprint: {reason}")
+            return outcome
+
+        def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
+            data[agent.slot] = outcome.spec.model_dump(mode="json")
             render(project, template, data)
-            agent_report.commit = commit_all(
+            outcome.report.commit = commit_all(
                 repo,
-                f"feat({agent.scope}): {agent.name} slot from {agent_report.source}",
-                _trailers(agent_report, spec),
+                f"feat({agent.scope}): {agent.name} slot from {outcome.report.source}",
+                _trailers(outcome.report, outcome.spec),
             )
-            report.agents.append(agent_report)
-            say(f"{agent.name:<26} {agent_report.source:<9} {agent_report.commit[:10]}")
+            report.agents.append(outcome.report)
+            say(f"{agent.name:<26} {outcome.report.source:<9} {outcome.report.commit[:10]}")
+
+        outcomes = run_dag(AGENTS, run_one, lambda o: o.spec, commit, options.max_parallel)
+        report.savings = measured_savings(list(outcomes.values()))
         report.seconds = time.perf_counter() - started
         report.write(project)
     return report
-
-
-__all__ = ["GenerationOptions", "TemplateRef", "generate"]

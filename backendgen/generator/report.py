@@ -40,6 +40,8 @@ class Report:
     provider: str
     agents: list[AgentReport] = field(default_factory=list)
     seconds: float = 0.0
+    savings: dict[str, float | int] = field(default_factory=dict)
+    """Measured tokens avoided by caching and compression (see ``generator.savings``)."""
 
     def totals(self) -> dict[str, float | int]:
         """Sum tokens, cost, time and requests over the agents."""

@@ -1,0 +1,216 @@
+"""Run one agent through an LLM: budget, cache, instructor re-asks, then blueprint fallback."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from pydantic import ValidationError
+
+from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.prompts import MAX_DETAIL_LEVEL, build_messages
+from backendgen.agents.providers import LlmSettings, RawCreate
+from backendgen.agents.registry import AgentDefinition
+from backendgen.agents.spec_base import SlotSpec
+from backendgen.generator.llm_cache import CachedResult, LlmCache, cache_key
+from backendgen.generator.pricing import Price, cost_usd
+from backendgen.generator.report import AgentReport
+
+CHARS_PER_TOKEN = 3.5
+"""Offline prompt-size estimate: JSON-heavy prompts run about 3.5 characters a token."""
+
+MIN_COMPLETION_TOKENS = 256
+"""A request whose budget leaves less than this for the answer is not sent."""
+
+
+def estimate_tokens(messages: list[dict[str, str]]) -> int:
+    """Estimate a prompt's tokens without a tokenizer (nothing downloads at run time).
+
+    Args:
+        messages: Chat messages.
+
+    Returns:
+        Estimated prompt tokens, including a few per message for the chat framing.
+    """
+    chars = sum(len(m["content"]) for m in messages)
+    return math.ceil(chars / CHARS_PER_TOKEN) + 4 * len(messages)
+
+
+@dataclass
+class Usage:
+    """Token usage and requests of one agent's calls, read from the responses."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, response: Any) -> None:
+        """Add one response's usage."""
+        usage = getattr(response, "usage", None)
+        with self.lock:
+            self.requests += 1
+            if usage is not None:
+                self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+                self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+
+
+@dataclass(frozen=True)
+class LlmRuntime:
+    """Everything an LLM agent run needs besides its input."""
+
+    settings: LlmSettings
+    create: RawCreate
+    prices: dict[str, Price]
+    cache: LlmCache | None
+    token_budget: int = 4000
+    """Prompt plus completion tokens one request may use."""
+
+
+@dataclass(frozen=True)
+class AgentOutcome:
+    """An agent's spec and report, plus what caching and compression saved."""
+
+    spec: SlotSpec
+    report: AgentReport
+    full_prompt_tokens: int
+    """Estimated tokens of the uncompressed prompt (what a naive run would send)."""
+    sent_prompt_tokens: int
+    """Estimated tokens of the prompt actually sent (0 for a cache hit or fallback)."""
+    cached_tokens: int = 0
+    """Tokens the cached result cost when it was first produced (cache hits only)."""
+
+
+def _counting(create: RawCreate, usage: Usage) -> RawCreate:
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        response = create(*args, **kwargs)
+        usage.record(response)
+        return response
+
+    return counted
+
+
+def _reason(error: Exception) -> str:
+    """A one-line fallback reason naming the kind of failure."""
+    if isinstance(error, InstructorRetryException):
+        detail = str(error).strip().splitlines()
+        return (
+            f"no valid spec after {error.n_attempts} attempts: {detail[-1][:160] if detail else ''}"
+        )
+    if isinstance(error, openai.APITimeoutError):
+        return "endpoint timed out"
+    if isinstance(error, openai.APIConnectionError):
+        return "endpoint unreachable"
+    if isinstance(error, openai.APIStatusError):
+        return f"endpoint answered HTTP {error.status_code}"
+    return f"{type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
+
+
+def run_llm_agent(
+    agent: AgentDefinition,
+    source: BlueprintInput,
+    runtime: LlmRuntime,
+    blueprint: Callable[[BlueprintInput], SlotSpec] | None = None,
+) -> AgentOutcome:
+    """Ask the model for one agent's spec; fall back to its blueprint on any failure.
+
+    The prompt is compressed level by level until it fits the budget; an identical request
+    made before is answered from the cache; instructor re-asks with the validation errors
+    (cross-agent consistency included, through the validation context).
+
+    Args:
+        agent: The agent.
+        source: Answers, domain and upstream specs.
+        runtime: Provider, prices, cache and budget.
+        blueprint: The fallback (the agent's own blueprint by default).
+
+    Returns:
+        The outcome; ``report.source`` is ``llm``, ``cache`` or ``blueprint``.
+    """
+    started = time.perf_counter()
+    settings = runtime.settings
+    context = dict(source.upstream)
+    full = build_messages(agent.name, source.answers, source.domain, source.upstream)
+    full_tokens = estimate_tokens(full)
+    messages, level = full, 0
+    while (
+        estimate_tokens(messages) + MIN_COMPLETION_TOKENS > runtime.token_budget
+        and level < MAX_DETAIL_LEVEL
+    ):
+        level += 1
+        messages = build_messages(agent.name, source.answers, source.domain, source.upstream, level)
+    prompt_estimate = estimate_tokens(messages)
+    report = AgentReport(name=agent.name, source="llm", model=settings.model)
+
+    def fallback(reason: str, usage: Usage | None = None) -> AgentOutcome:
+        spec = (blueprint or agent.blueprint)(source)
+        spec = agent.spec_type.model_validate(spec.model_dump(mode="json"), context=context)
+        report.source, report.fallback_reason = "blueprint", reason
+        if usage is not None:
+            report.prompt_tokens, report.completion_tokens = (
+                usage.prompt_tokens,
+                usage.completion_tokens,
+            )
+            report.requests = usage.requests
+            report.cost_usd = cost_usd(
+                runtime.prices, settings.model, usage.prompt_tokens, usage.completion_tokens
+            )
+        report.seconds = round(time.perf_counter() - started, 4)
+        return AgentOutcome(spec, report, full_tokens, 0)
+
+    if prompt_estimate + MIN_COMPLETION_TOKENS > runtime.token_budget:
+        return fallback(
+            f"prompt of ~{prompt_estimate} tokens exceeds the budget of {runtime.token_budget}"
+        )
+    key = cache_key(
+        agent.name, agent.spec_type.model_fields["schema_version"].default, settings.model, messages
+    )
+    cached = runtime.cache.get(key) if runtime.cache else None
+    if cached is not None:
+        try:
+            spec = agent.spec_type.model_validate(cached.spec, context=context)
+        except ValidationError:
+            cached = None
+        else:
+            report.source = "cache"
+            report.seconds = round(time.perf_counter() - started, 4)
+            spent = cached.prompt_tokens + cached.completion_tokens
+            return AgentOutcome(spec, report, full_tokens, 0, cached_tokens=spent)
+    usage = Usage()
+    client = instructor.patch(
+        create=_counting(runtime.create, usage), mode=settings.instructor_mode()
+    )
+    try:
+        spec = client(
+            model=settings.model,
+            messages=messages,
+            response_model=agent.spec_type,
+            max_tokens=runtime.token_budget - prompt_estimate,
+            max_retries=settings.validation_retries,
+            context=context,
+            temperature=0,
+        )
+    except (InstructorRetryException, openai.OpenAIError, ValidationError, ValueError) as error:
+        return fallback(_reason(error), usage)
+    report.prompt_tokens, report.completion_tokens = usage.prompt_tokens, usage.completion_tokens
+    report.requests = usage.requests
+    report.retries = max(usage.requests - 1, 0)
+    report.cost_usd = cost_usd(
+        runtime.prices, settings.model, usage.prompt_tokens, usage.completion_tokens
+    )
+    report.seconds = round(time.perf_counter() - started, 4)
+    if runtime.cache is not None:
+        runtime.cache.put(
+            key,
+            CachedResult(
+                spec.model_dump(mode="json"), usage.prompt_tokens, usage.completion_tokens
+            ),
+        )
+    return AgentOutcome(spec, report, full_tokens, prompt_estimate)

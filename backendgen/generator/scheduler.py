@@ -1,0 +1,62 @@
+"""DAG scheduling of the agents: each starts when its dependencies finish.
+
+Agents run in worker threads, at most ``max_parallel`` at once; their results are handed to
+``commit`` strictly in the registry's topological order, so the project's history is the same
+whatever order the agents finish in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from backendgen.agents.registry import AgentDefinition
+from backendgen.agents.spec_base import SlotSpec
+
+Outcome = TypeVar("Outcome")
+
+
+def run_dag(
+    agents: Sequence[AgentDefinition],
+    run_one: Callable[[AgentDefinition, Mapping[str, SlotSpec]], Outcome],
+    spec_of: Callable[[Outcome], SlotSpec],
+    commit: Callable[[AgentDefinition, Outcome], None],
+    max_parallel: int,
+) -> dict[str, Outcome]:
+    """Run every agent as soon as its dependencies are done; commit in topological order.
+
+    Args:
+        agents: Agents in a topological order (dependencies first).
+        run_one: Produces one agent's outcome from its dependencies' specs (blocking).
+        spec_of: Extracts the spec from an outcome.
+        commit: Called once per agent, in ``agents`` order, with its outcome (blocking).
+        max_parallel: Most ``run_one`` calls in flight at once.
+
+    Returns:
+        Outcomes by agent name.
+    """
+
+    async def main() -> dict[str, Outcome]:
+        slots = asyncio.Semaphore(max_parallel)
+        tasks: dict[str, asyncio.Task[Outcome]] = {}
+
+        async def run(agent: AgentDefinition) -> Outcome:
+            upstream = {name: spec_of(await tasks[name]) for name in agent.depends_on}
+            async with slots:
+                return await asyncio.to_thread(run_one, agent, upstream)
+
+        for agent in agents:
+            tasks[agent.name] = asyncio.create_task(run(agent), name=agent.name)
+        outcomes: dict[str, Outcome] = {}
+        try:
+            for agent in agents:
+                outcomes[agent.name] = await tasks[agent.name]
+                await asyncio.to_thread(commit, agent, outcomes[agent.name])
+        finally:
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+        return outcomes
+
+    return asyncio.run(main())

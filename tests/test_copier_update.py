@@ -1,0 +1,110 @@
+"""Plain `copier update` moves a generated project to a newer template version, no LLM call."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import git
+import pytest
+import yaml
+
+from backendgen.generator.template_source import bundled_template_root
+from tests.helpers import project_env, run, run_backendgen
+
+NEW_FILE = "templates/backend/ENTITIES.md.jinja"
+NEW_FILE_BODY = (
+    "# Entities\n\n"
+    "{% for entity in slot_core_backend.get('entities', []) %}"
+    "- {{ entity.name }} ({{ entity.table }})\n"
+    "{% endfor %}"
+)
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server API
+        self.requests.append(self.path)
+        self.send_response(500)
+        self.end_headers()
+
+    do_GET = do_POST  # noqa: N815
+
+    def log_message(self, *_: object) -> None:
+        return
+
+
+@pytest.fixture
+def llm_endpoint() -> Iterator[tuple[str, list[str]]]:
+    """A loopback OpenAI-style endpoint that records every request it gets."""
+    _CountingHandler.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", _CountingHandler.requests
+    server.shutdown()
+
+
+def _template_repo(path: Path) -> git.Repo:
+    root = bundled_template_root()
+    path.mkdir()
+    shutil.copy2(root / "copier.yml", path / "copier.yml")
+    shutil.copytree(root / "templates", path / "templates",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    repo = git.Repo.init(path, initial_branch="main")
+    repo.git.add("--all")
+    repo.git.commit("-qm", "template v1")
+    repo.git.tag("v1.0.0")
+    return repo
+
+
+def test_copier_update_rerenders_agent_content_without_llm(
+    tmp_path: Path, llm_endpoint: tuple[str, list[str]]
+) -> None:
+    base_url, requests = llm_endpoint
+    template = _template_repo(tmp_path / "template")
+    project = tmp_path / "service"
+    done = run_backendgen("new", str(project), "--defaults", "--template", str(tmp_path / "template"),
+                          "--vcs-ref", "v1.0.0")
+    assert done.returncode == 0, done.stderr
+    answers_v1 = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers_v1["_commit"] == "v1.0.0"
+
+    # The user edits the project and commits.
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nTeam note: owned by the payments squad.\n")
+    project_repo = git.Repo(project)
+    project_repo.git.commit("-qam", "docs: team note")
+
+    # Template v2 adds a file rendered from the core slot and changes an existing one.
+    template_dir = Path(str(template.working_tree_dir))
+    (template_dir / NEW_FILE).write_text(NEW_FILE_BODY)
+    gitignore = template_dir / "templates" / "backend" / ".gitignore"
+    gitignore.write_text(gitignore.read_text() + "# template v2\n")
+    template.git.add("--all")
+    template.git.commit("-qm", "template v2")
+    template.git.tag("v2.0.0")
+
+    env = project_env(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="test-key")
+    update = run([str(Path(sys.executable).parent / "copier"), "update", "--trust", "--defaults",
+                  "--quiet"], cwd=project, env=env)
+    assert update.returncode == 0, update.stderr
+
+    answers_v2 = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers_v2["_commit"] == "v2.0.0"
+    for key, value in answers_v1.items():
+        if key.startswith("slot_"):
+            assert answers_v2[key] == value, key
+    entities = answers_v1["slot_core_backend"]["entities"]
+    rendered = (project / "ENTITIES.md").read_text()
+    for entity in entities:
+        assert f"- {entity['name']} ({entity['table']})" in rendered
+    assert (project / ".gitignore").read_text().endswith("# template v2\n")
+    assert "Team note: owned by the payments squad." in readme.read_text()
+    assert requests == []
+    assert not list(project.rglob("*.rej"))
