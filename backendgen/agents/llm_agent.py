@@ -199,6 +199,8 @@ def run_llm_agent(
         )
     except (InstructorRetryException, openai.OpenAIError, ValidationError, ValueError) as error:
         return fallback(_reason(error), usage)
+    # A plain copy of the spec, without instructor's raw response attached.
+    spec = agent.spec_type.model_validate(spec.model_dump(mode="json"), context=context)
     report.prompt_tokens, report.completion_tokens = usage.prompt_tokens, usage.completion_tokens
     report.requests = usage.requests
     report.retries = max(usage.requests - 1, 0)

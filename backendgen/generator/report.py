@@ -54,11 +54,15 @@ class Report:
             "requests": sum(a.requests for a in self.agents),
         }
 
-    def to_json(self) -> str:
-        """Serialise with the per-agent entries and the totals."""
+    def to_dict(self) -> dict[str, object]:
+        """Return the report with the per-agent entries and the totals."""
         data = asdict(self)
         data["totals"] = self.totals()
-        return json.dumps(data, indent=2) + "\n"
+        return data
+
+    def to_json(self) -> str:
+        """Serialise :meth:`to_dict`."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
 
     def write(self, project: Path) -> Path:
         """Write the report into ``project`` and return its path."""

@@ -1,0 +1,76 @@
+"""The DAG scheduler: dependencies first, bounded parallelism, commits in topological order."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+
+import pytest
+
+from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.spec_base import SlotSpec
+from backendgen.generator.scheduler import run_dag
+
+
+class _Recorder:
+    def __init__(self, delays: Mapping[str, float]) -> None:
+        self.delays = delays
+        self.lock = threading.Lock()
+        self.running = 0
+        self.max_running = 0
+        self.started: dict[str, float] = {}
+        self.finished: dict[str, float] = {}
+        self.commits: list[str] = []
+
+    def run_one(self, agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> SlotSpec:
+        assert set(upstream) == set(agent.depends_on)
+        with self.lock:
+            self.running += 1
+            self.max_running = max(self.max_running, self.running)
+            self.started[agent.name] = time.perf_counter()
+        time.sleep(self.delays.get(agent.name, 0.05))
+        with self.lock:
+            self.running -= 1
+            self.finished[agent.name] = time.perf_counter()
+        return SlotSpec()
+
+    def commit(self, agent: AgentDefinition, _spec: SlotSpec) -> None:
+        self.commits.append(agent.name)
+
+
+@pytest.mark.parametrize("max_parallel", [1, 2, 3, 6])
+def test_dependencies_finish_before_dependants_start(max_parallel: int) -> None:
+    recorder = _Recorder({})
+    run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, max_parallel)
+    for agent in AGENTS:
+        for dependency in agent.depends_on:
+            assert recorder.finished[dependency] <= recorder.started[agent.name]
+    assert recorder.commits == [a.name for a in AGENTS]
+    assert recorder.max_running <= max_parallel
+
+
+def test_parallelism_reaches_the_limit() -> None:
+    # security, devops and monitoring depend only on core: three can run at once.
+    recorder = _Recorder({name: 0.3 for name in
+                          ("security_compliance", "devops_infrastructure", "monitoring_observability")})
+    run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 3)
+    assert recorder.max_running == 3
+
+
+def test_an_agent_starts_when_its_own_dependencies_finish_not_its_batch() -> None:
+    # testing_qa needs only core and security; a slow devops must not hold it back.
+    recorder = _Recorder({"devops_infrastructure": 0.6})
+    run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 3)
+    assert recorder.started["testing_qa"] < recorder.finished["devops_infrastructure"]
+    assert recorder.commits == [a.name for a in AGENTS]
+
+
+def test_a_failing_agent_stops_the_run() -> None:
+    def run_one(agent: AgentDefinition, _upstream: Mapping[str, SlotSpec]) -> SlotSpec:
+        if agent.name == "security_compliance":
+            raise RuntimeError("boom")
+        return SlotSpec()
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run_dag(AGENTS, run_one, lambda s: s, lambda *_: None, 2)
