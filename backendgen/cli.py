@@ -16,6 +16,7 @@ import yaml
 from backendgen import __version__
 from backendgen.errors import BackendgenError, UserInputError
 from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, generate
+from backendgen.generator.regenerate import regenerate
 from backendgen.generator.report import REPORT_PATH, Report
 
 
@@ -42,7 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     template = new.add_argument_group("template")
     template.add_argument("--template", metavar="SRC", help="template git URL or path")
     template.add_argument("--vcs-ref", metavar="REF", help="template tag or commit")
-    llm = new.add_argument_group("agents")
+    _add_llm_options(new)
+    again = commands.add_parser("regenerate", help="re-run one agent on a generated project")
+    again.add_argument("destination", type=Path, metavar="DEST", help="a generated project")
+    again.add_argument("--agent", required=True, help="the agent to re-run")
+    again.add_argument("--requirements", help="new free-text requirements")
+    _add_llm_options(again)
+    return parser
+
+
+def _add_llm_options(command: argparse.ArgumentParser) -> None:
+    llm = command.add_argument_group("agents")
     llm.add_argument(
         "--provider",
         help=f"one of {', '.join(PROVIDERS)} (default: openai when OPENAI_API_KEY or "
@@ -56,7 +67,6 @@ def _parser() -> argparse.ArgumentParser:
     llm.add_argument("--token-budget", type=int, default=4000, metavar="N", help="per agent")
     llm.add_argument("--prices", type=Path, metavar="FILE", help="price table (YAML)")
     llm.add_argument("--no-cache", action="store_true", help="ignore cached LLM responses")
-    return parser
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:
@@ -83,9 +93,9 @@ def _given_answers(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
-def _print_report(report: Report, destination: Path) -> None:
+def _print_report(report: Report, destination: Path, verb: str = "generated") -> None:
     totals = report.totals()
-    print(f"generated {destination} in {totals['seconds']:.1f}s with provider {report.provider}")
+    print(f"{verb} {destination} in {totals['seconds']:.1f}s with provider {report.provider}")
     for agent in report.agents:
         reason = f"  ({agent.fallback_reason})" if agent.fallback_reason else ""
         print(
@@ -102,31 +112,49 @@ def _print_report(report: Report, destination: Path) -> None:
     print(f"report: {destination / REPORT_PATH}")
 
 
-def _new(args: argparse.Namespace) -> int:
-    given = _given_answers(args)
-    interactive = not args.defaults and not args.answers and sys.stdin.isatty()
-    options = GenerationOptions(
-        template=args.template,
-        vcs_ref=args.vcs_ref,
+def _options(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
+    return GenerationOptions(
         provider=args.provider,
         model=args.model,
         base_url=args.base_url,
         max_parallel=args.max_parallel,
         use_cache=not args.no_cache,
-        interactive=interactive,
         mode=args.mode,
         model_path=args.model_path,
         token_budget=args.token_budget,
         prices=args.prices,
+        **extra,
     )
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _new(args: argparse.Namespace) -> int:
+    given = _given_answers(args)
+    interactive = not args.defaults and not args.answers and sys.stdin.isatty()
+    options = _options(args, template=args.template, vcs_ref=args.vcs_ref, interactive=interactive)
     report = generate(
         args.destination,
         given,
         domain_file=args.domain,
         options=options,
-        progress=lambda line: print(line, file=sys.stderr),
+        progress=_say,
     )
     _print_report(report, args.destination)
+    return 0
+
+
+def _regenerate(args: argparse.Namespace) -> int:
+    report = regenerate(
+        args.destination,
+        args.agent,
+        requirements=args.requirements,
+        options=_options(args),
+        progress=_say,
+    )
+    _print_report(report, args.destination, "regenerated")
     return 0
 
 
@@ -141,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         args = _parser().parse_args(argv)
-        return _new(args)
+        return _regenerate(args) if args.command == "regenerate" else _new(args)
     except UserInputError as error:
         print(f"backendgen: error: {error}", file=sys.stderr)
         return error.exit_code

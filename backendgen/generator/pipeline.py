@@ -123,7 +123,7 @@ def _load_domain(answers: Answers, domain_file: Path | None) -> DomainSpec:
     return load_catalogue_domain(answers.domain)
 
 
-def _blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
+def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
     """Produce one agent's spec from its blueprint, validated against its dependencies."""
     started = time.perf_counter()
     draft = agent.blueprint(source)
@@ -160,7 +160,13 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
     )
 
 
-def _trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
+def agent_commit_message(agent: AgentDefinition, outcome: AgentOutcome) -> str:
+    """The conventional-commit subject of an agent's commit."""
+    return f"feat({agent.scope}): {agent.name} slot from {outcome.report.source}"
+
+
+def agent_trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
+    """The ``Backendgen-*`` trailers of an agent's commit."""
     trailers = {
         "Backendgen-Agent": agent.name,
         "Backendgen-Source": agent.source,
@@ -232,7 +238,7 @@ def generate(
         def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> AgentOutcome:
             source = BlueprintInput(answers, domain, upstream)
             if runtime is None:
-                return _blueprint_outcome(agent, source)
+                return blueprint_outcome(agent, source)
             outcome = run_llm_agent(agent, source, runtime)
             if outcome.report.fallback_reason:
                 reason = outcome.report.fallback_reason
@@ -244,8 +250,8 @@ def generate(
             render(project, template, data)
             outcome.report.commit = commit_all(
                 repo,
-                f"feat({agent.scope}): {agent.name} slot from {outcome.report.source}",
-                _trailers(outcome.report, outcome.spec),
+                agent_commit_message(agent, outcome),
+                agent_trailers(outcome.report, outcome.spec),
             )
             report.agents.append(outcome.report)
             say(f"{agent.name:<26} {outcome.report.source:<9} {outcome.report.commit[:10]}")
