@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -11,7 +12,7 @@ from typing import Any
 
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
@@ -23,11 +24,18 @@ from backendgen.generator.llm_cache import CachedResult, LlmCache, cache_key
 from backendgen.generator.pricing import Price, cost_usd
 from backendgen.generator.report import AgentReport
 
+# instructor logs every failed attempt at ERROR; backendgen reports them itself, once.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+
 CHARS_PER_TOKEN = 3.5
 """Offline prompt-size estimate: JSON-heavy prompts run about 3.5 characters a token."""
 
 MIN_COMPLETION_TOKENS = 256
 """A request whose budget leaves less than this for the answer is not sent."""
+
+UNREACHABLE = "endpoint unreachable"
+"""The fallback reason when no connection to the endpoint could be made."""
 
 
 def estimate_tokens(messages: list[dict[str, str]]) -> int:
@@ -72,6 +80,8 @@ class LlmRuntime:
     cache: LlmCache | None
     token_budget: int = 4000
     """Prompt plus completion tokens one request may use."""
+    endpoint_down: threading.Event = field(default_factory=threading.Event)
+    """Set once the endpoint proved unreachable: later agents fall back without trying."""
 
 
 @dataclass(frozen=True)
@@ -97,20 +107,27 @@ def _counting(create: RawCreate, usage: Usage) -> RawCreate:
     return counted
 
 
-def _reason(error: Exception) -> str:
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[-1][:160] if lines else type(error).__name__
+
+
+def _reason(error: BaseException) -> str:
     """A one-line fallback reason naming the kind of failure."""
-    if isinstance(error, InstructorRetryException):
-        detail = str(error).strip().splitlines()
-        return (
-            f"no valid spec after {error.n_attempts} attempts: {detail[-1][:160] if detail else ''}"
-        )
-    if isinstance(error, openai.APITimeoutError):
+    cause = error.__cause__ if isinstance(error, InstructorRetryException) else None
+    if isinstance(cause, openai.OpenAIError):
+        error = cause
+    if isinstance(error, openai.APITimeoutError):  # before its base class APIConnectionError
         return "endpoint timed out"
     if isinstance(error, openai.APIConnectionError):
-        return "endpoint unreachable"
+        return UNREACHABLE
     if isinstance(error, openai.APIStatusError):
         return f"endpoint answered HTTP {error.status_code}"
-    return f"{type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
+    if isinstance(error, IncompleteOutputException):
+        return "the answer was cut off at max_tokens"
+    if isinstance(error, InstructorRetryException):
+        return f"no valid spec after {error.n_attempts} attempts: {_first_line(error)}"
+    return f"{type(error).__name__}: {_first_line(error)}"
 
 
 def run_llm_agent(
@@ -165,6 +182,8 @@ def run_llm_agent(
         report.seconds = round(time.perf_counter() - started, 4)
         return AgentOutcome(spec, report, full_tokens, 0)
 
+    if runtime.endpoint_down.is_set():
+        return fallback(UNREACHABLE)
     if prompt_estimate + MIN_COMPLETION_TOKENS > runtime.token_budget:
         return fallback(
             f"prompt of ~{prompt_estimate} tokens exceeds the budget of {runtime.token_budget}"
@@ -197,8 +216,17 @@ def run_llm_agent(
             context=context,
             temperature=0,
         )
-    except (InstructorRetryException, openai.OpenAIError, ValidationError, ValueError) as error:
-        return fallback(_reason(error), usage)
+    except (
+        InstructorRetryException,
+        IncompleteOutputException,
+        openai.OpenAIError,
+        ValidationError,
+        ValueError,
+    ) as error:
+        reason = _reason(error)
+        if reason == UNREACHABLE:
+            runtime.endpoint_down.set()
+        return fallback(reason, usage)
     # A plain copy of the spec, without instructor's raw response attached.
     spec = agent.spec_type.model_validate(spec.model_dump(mode="json"), context=context)
     report.prompt_tokens, report.completion_tokens = usage.prompt_tokens, usage.completion_tokens

@@ -7,6 +7,7 @@ order: spec -> Copier answer ``slot_<agent>`` -> re-render -> one commit with tr
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.llm_agent import AgentOutcome, LlmRuntime, run_llm_agent
+from backendgen.agents.llm_agent import UNREACHABLE, AgentOutcome, LlmRuntime, run_llm_agent
 from backendgen.agents.providers import raw_create, settings_from_environment
 from backendgen.agents.registry import AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
@@ -66,6 +67,8 @@ class GenerationOptions:
     """Prompt plus completion tokens one agent request may use."""
     prices: Path | None = None
     """Price table overriding the bundled one."""
+    timeout_seconds: float = 60.0
+    """Per-request timeout of LLM calls."""
     interactive: bool = False
     """Ask unanswered questions on the terminal."""
 
@@ -150,6 +153,7 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
     )
     if settings is None:
         return None
+    settings = dataclasses.replace(settings, timeout_seconds=options.timeout_seconds)
     cache = LlmCache(cache_dir() / "llm") if options.use_cache else None
     return LlmRuntime(
         settings=settings,
@@ -234,15 +238,20 @@ def generate(
             provider=provider,
         )
         data: dict[str, Any] = {**answers.model_dump(mode="json"), **empty_slots}
+        warned: set[str] = set()  # an unreachable endpoint is reported once, not per agent
 
         def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> AgentOutcome:
             source = BlueprintInput(answers, domain, upstream)
             if runtime is None:
                 return blueprint_outcome(agent, source)
             outcome = run_llm_agent(agent, source, runtime)
-            if outcome.report.fallback_reason:
-                reason = outcome.report.fallback_reason
-                say(f"warning: {agent.name} fell back to its blueprint: {reason}")
+            reason = outcome.report.fallback_reason
+            if reason and reason not in warned:
+                if reason == UNREACHABLE:
+                    warned.add(reason)
+                    say(f"warning: {UNREACHABLE}: every agent falls back to its blueprint")
+                else:
+                    say(f"warning: {agent.name} fell back to its blueprint: {reason}")
             return outcome
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:

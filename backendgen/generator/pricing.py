@@ -32,7 +32,9 @@ def load_prices(override: Path | None = None) -> dict[str, Price]:
     Raises:
         UserInputError: If the override file is unreadable or malformed.
     """
-    text = resources.files("backendgen.catalogue").joinpath("pricing", "prices.yml").read_text("utf-8")
+    text = (
+        resources.files("backendgen.catalogue").joinpath("pricing", "prices.yml").read_text("utf-8")
+    )
     table = _parse(yaml.safe_load(text), "bundled prices")
     path = override or (
         Path(os.environ["BACKENDGEN_PRICES"]) if os.environ.get("BACKENDGEN_PRICES") else None

@@ -101,6 +101,10 @@ def load_domain_file(path: Path) -> DomainSpec:
     Raises:
         UserInputError: If the file is missing, not YAML, or not a valid domain spec.
     """
+    if path.suffix.lower() in (".jdl", ".jh"):
+        from backendgen.questions.jdl import load_jdl  # JDL files (jdl imports this module)
+
+        return load_jdl(path)[0]
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -1,0 +1,48 @@
+"""A ``--domain`` file with everything it implies: the domain, answers and warnings.
+
+YAML domain specs carry only the domain. JHipster JDL files (``.jdl``, ``.jh``) also imply
+answers (project name, database, auth, from their ``application`` block) and warnings about
+what was mapped loosely or ignored; the CLI passes both on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backendgen.questions.domain import DomainSpec, load_domain_file
+from backendgen.questions.jdl import JDL_SUFFIXES, load_jdl
+
+
+@dataclass(frozen=True)
+class DomainInput:
+    """A loaded domain file.
+
+    Attributes:
+        domain: The validated domain spec.
+        answers: Questionnaire answers the file implies (e.g. ``project_name``); the user's
+            own answers should take precedence.
+        warnings: One line per item mapped loosely or ignored, as ``file:line: message``.
+    """
+
+    domain: DomainSpec
+    answers: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_domain_input(path: Path) -> DomainInput:
+    """Load a ``--domain`` file: JDL by suffix (``.jdl``, ``.jh``), YAML otherwise.
+
+    Args:
+        path: The file given with ``--domain``.
+
+    Returns:
+        The domain with the answers and warnings the file implies.
+
+    Raises:
+        UserInputError: If the file is missing, unparseable or not a valid domain.
+    """
+    if path.suffix.lower() in JDL_SUFFIXES:
+        domain, answers, warnings = load_jdl(path)
+        return DomainInput(domain, answers, warnings)
+    return DomainInput(load_domain_file(path))
