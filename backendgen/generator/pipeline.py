@@ -31,8 +31,9 @@ from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.template_source import cache_dir, resolve_template
-from backendgen.questions.answers import AGENT_SLOTS, Answers, check_partial_answers, parse_answers
-from backendgen.questions.domain import DomainSpec, load_catalogue_domain, load_domain_file
+from backendgen.questions.answers import AGENT_SLOTS, check_partial_answers, parse_answers
+from backendgen.questions.domain import load_catalogue_domain
+from backendgen.questions.domain_input import load_domain_input
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
@@ -120,12 +121,6 @@ def resolve_domain(given: Mapping[str, Any], domain_file: Path | None) -> dict[s
     return answers
 
 
-def _load_domain(answers: Answers, domain_file: Path | None) -> DomainSpec:
-    if domain_file is not None:
-        return load_domain_file(domain_file)
-    return load_catalogue_domain(answers.domain)
-
-
 def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
     """Produce one agent's spec from its blueprint, validated against its dependencies."""
     started = time.perf_counter()
@@ -197,7 +192,7 @@ def generate(
     Args:
         destination: Missing or empty directory to create the project in.
         given: Answers given by the user (flags, answers file); Copier supplies the defaults.
-        domain_file: A YAML domain spec (``domain: custom``), or None for the catalogue.
+        domain_file: A YAML or JDL domain spec (``domain: custom``), or None for the catalogue.
         options: Template, provider and scheduling options.
         progress: Called with one line per step.
 
@@ -213,8 +208,12 @@ def generate(
     check_options(options)
     given = resolve_domain(given, domain_file)
     check_partial_answers(given)
-    if domain_file is not None:
-        load_domain_file(domain_file)  # fail on a bad file before rendering anything
+    # A bad domain file fails here, before anything is rendered.
+    domain_input = load_domain_input(domain_file) if domain_file is not None else None
+    if domain_input is not None:
+        given = {**domain_input.answers, **given}  # the user's own answers win
+        for warning in domain_input.warnings:
+            say(f"warning: {warning}")
     runtime = llm_runtime(options)
     provider = runtime.settings.provider if runtime else "blueprint"
     say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
@@ -226,7 +225,7 @@ def generate(
             project, template, {**given, **empty_slots}, interactive=options.interactive
         )
         answers = parse_answers(recorded)
-        domain = _load_domain(answers, domain_file)
+        domain = domain_input.domain if domain_input else load_catalogue_domain(answers.domain)
         repo = init_repository(project)
         ref = recorded.get("_commit") or template.vcs_ref or "working tree"
         commit_all(repo, f"chore: scaffold {answers.project_name} from backendgen template {ref}")

@@ -28,21 +28,22 @@ own users table. Other ``with`` options and relationship annotations are ignored
 
 Option lines, entity annotations and ``use`` values (one warning each):
 
-==================  ========================================================================
-``dto``             mapped: every entity has Pydantic schemas apart from its ORM model
-``service``         mapped: every entity has a service layer
-``paginate``        mapped: every list endpoint is paginated
-``search``          ignored: no search engine is generated
-``filter``          ignored: no criteria filtering
-``readOnly``        ignored: entities keep full CRUD
-``skipClient``      no effect: backendgen generates no client
-``skipServer``      ignored: server code is generated for every entity
-``noFluentMethod``  ignored: Java-only
-``angularSuffix``   ignored: client-only
-``clientRootFolder``ignored: client-only
-``microservice``    ignored: all entities go into one backend
-``embedded``        ignored: embedded entities become ordinary entities
-==================  ========================================================================
+=====================  ===================================================================
+``dto``                mapped: every entity has Pydantic schemas apart from its ORM model
+``service``            mapped: every entity has a service layer
+``paginate``           mapped: every list endpoint is paginated
+``search``             ignored: no search engine is generated
+``filter``             ignored: no criteria filtering
+``readOnly``           ignored: entities keep full CRUD
+``skipClient``         no effect: backendgen generates no client
+``skipServer``         ignored: server code is generated for every entity
+``noFluentMethod``     ignored: Java-only
+``angularSuffix``      ignored: client-only
+``clientRootFolder``   ignored: client-only
+``microservice``       ignored: all entities go into one backend
+``embedded``           ignored: embedded entities become ordinary entities
+other / unknown        ignored (``use`` values map to the option they stand for)
+=====================  ===================================================================
 
 Application config (first ``application`` only; further ones are ignored with a warning):
 ``baseName`` -> ``project_name`` (sanitised); ``prodDatabaseType`` postgresql, mysql,
@@ -89,7 +90,7 @@ from backendgen.agents.core_backend import (
     RelationshipSpec,
 )
 from backendgen.errors import UserInputError
-from backendgen.naming import PASCAL_CASE, SNAKE_CASE, UPPER_SNAKE_CASE, pascal, snake
+from backendgen.naming import PASCAL_CASE, SNAKE_CASE, UPPER_SNAKE_CASE, pascal, plural, snake
 from backendgen.questions.domain import DomainSpec
 
 JDL_SUFFIXES: tuple[str, ...] = (".jdl", ".jh")
@@ -682,13 +683,6 @@ def _with_note(doc: str, note: str) -> str:
     return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 3] + "..."
 
 
-@dataclass
-class _Members:
-    """The attribute names of one entity so far, for collision checks."""
-
-    names: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-
 class _Importer:
     """Maps a :class:`JdlDocument` onto a :class:`DomainSpec`, collecting errors and warnings."""
 
@@ -702,7 +696,7 @@ class _Importer:
         self.entity_names: dict[str, str] = {}
         self.fields: dict[str, list[FieldSpec]] = {}
         self.relationships: dict[str, list[RelationshipSpec]] = {}
-        self.members: dict[str, _Members] = {}
+        self.members: dict[str, dict[str, tuple[str, int]]] = {}
         self.failed: set[str] = set()
 
     def error(self, line: int, message: str) -> None:
@@ -728,27 +722,38 @@ class _Importer:
         if final in RESERVED_TYPE_NAMES:
             self.warn(line, f"{kind} '{final}' renamed to 'App{final}' (name used by backendgen)")
             final = f"App{final}"
+        if not PASCAL_CASE.match(final):
+            self.error(line, f"{kind} '{name}' has no usable PascalCase name")
         self._check_length(kind, final, line)
         return final
 
-    def _member_name(self, owner: str, name: str, line: int, reserved: frozenset[str]) -> str:
-        """snake_case a field or relationship name and move it off reserved words."""
+    def _member_name(
+        self, owner: str, name: str, line: int, reserved: frozenset[str]
+    ) -> str | None:
+        """snake_case a field or relationship name and move it off reserved words.
+
+        Returns:
+            The name, or None (with an error recorded) if it is unusable.
+        """
         final = snake(name)
         if final in reserved:
             self.warn(line, f"{owner}.{name} renamed to '{final}_value' (reserved word)")
             final = f"{final}_value"
         if not SNAKE_CASE.match(final):
             self.error(line, f"{owner}.{name}: '{final}' is not a valid snake_case name")
-        self._check_length("name", final, line)
-        return final
+            return None
+        return final if self._check_length("name", final, line) else None
 
-    def _check_length(self, kind: str, name: str, line: int) -> None:
+    def _check_length(self, kind: str, name: str, line: int) -> bool:
+        """Report a name longer than the spec allows; return whether it fits."""
         if len(name) > MAX_NAME_LENGTH:
             self.error(line, f"{kind} '{name}' is longer than {MAX_NAME_LENGTH} characters")
+            return False
+        return True
 
     def _register(self, entity: str, name: str, label: str, line: int) -> bool:
         """Claim an attribute name of ``entity``; report a duplicate or collision."""
-        members = self.members.setdefault(entity, _Members()).names
+        members = self.members.setdefault(entity, {})
         if name in members:
             other, other_line = members[name]
             if other == label:
@@ -775,12 +780,12 @@ class _Importer:
                 self.error(line, f"duplicate {kind} '{name}'")
                 continue
             final = self._type_name(kind, name, line)
-            key = snake(final)
-            if key in seen:
-                other, other_line = seen[key]
-                self.error(line, f"{kind} '{name}' collides with '{other}' (line {other_line})")
+            keys = [snake(final)] + ([f"table {plural(snake(final))}"] if kind == "entity" else [])
+            clash = next((seen[k] for k in keys if k in seen), None)
+            if clash is not None:
+                self.error(line, f"{kind} '{name}' collides with '{clash[0]}' (line {clash[1]})")
                 continue
-            seen[key] = (name, line)
+            seen.update(dict.fromkeys(keys, (name, line)))
             names[name] = final
 
     # -- enums ----------------------------------------------------------------------------
@@ -850,7 +855,7 @@ class _Importer:
             return None
         name = self._member_name(entity, jdl.name, jdl.line, RESERVED_FIELD_NAMES)
         options = self._field_type(entity, jdl)
-        if options is None:
+        if name is None or options is None:
             return None
         options.update(self._validations(entity, jdl, str(options["type"])))
         if options["type"] == "string" and options.get("max_length", 0) > MAX_STRING_LENGTH:
@@ -973,7 +978,7 @@ class _Importer:
         raw = owner.field or other.entity
         name = self._member_name(owner.entity, raw, rel.line, _PYTHON_RESERVED)
         label = f"relationship '{raw}'"
-        if not (
+        if name is None or not (
             self._register(owner_name, name, label, rel.line)
             and self._register(owner_name, f"{name}_id", f"{label} column", rel.line)
         ):

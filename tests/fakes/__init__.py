@@ -1,0 +1,41 @@
+"""Test doubles for external services, reachable only on 127.0.0.1."""
+
+from tests.fakes.openai_server import (
+    Delay,
+    FakeOpenAI,
+    FaultResponder,
+    HttpError,
+    Payload,
+    RawText,
+    RecordedRequest,
+    Reply,
+    Responder,
+    Router,
+    SchemaResponder,
+    ScriptedResponder,
+    Usage,
+    instance_for_schema,
+    request_name,
+    request_schema,
+    running_server,
+)
+
+__all__ = [
+    "Delay",
+    "FakeOpenAI",
+    "FaultResponder",
+    "HttpError",
+    "Payload",
+    "RawText",
+    "RecordedRequest",
+    "Reply",
+    "Responder",
+    "Router",
+    "SchemaResponder",
+    "ScriptedResponder",
+    "Usage",
+    "instance_for_schema",
+    "request_name",
+    "request_schema",
+    "running_server",
+]
