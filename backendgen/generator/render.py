@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import copier
+import jinja2
 import yaml
 from copier.errors import CopierError
 
@@ -53,6 +54,13 @@ def render(
         raise UserInputError(str(error).strip().splitlines()[0]) from None
     except CopierError as error:
         raise TemplateError(f"cannot render template {template.src}: {error}") from None
+    except jinja2.TemplateError as error:
+        where = (
+            f" ({error.name}:{error.lineno})"
+            if isinstance(error, jinja2.TemplateSyntaxError)
+            else ""
+        )
+        raise TemplateError(f"template {template.src} failed to render{where}: {error}") from None
     return read_answers(project)
 
 
