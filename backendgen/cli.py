@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input (one line on stderr, nothing written), 1 inte
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from backendgen.errors import BackendgenError, UserInputError
 from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, generate
 from backendgen.generator.regenerate import regenerate
 from backendgen.generator.report import REPORT_PATH, Report
+from backendgen.questions.domain import DomainSpec
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     again.add_argument("--agent", required=True, help="the agent to re-run")
     again.add_argument("--requirements", help="new free-text requirements")
     _add_llm_options(again)
+    schema = commands.add_parser("schema", help="print a JSON Schema (for editors)")
+    schema.add_argument("which", choices=sorted(SCHEMAS), help="which document")
     return parser
 
 
@@ -160,6 +164,15 @@ def _regenerate(args: argparse.Namespace) -> int:
     return 0
 
 
+SCHEMAS = {"domain": DomainSpec}
+"""Documents whose JSON Schema ``backendgen schema`` prints."""
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(SCHEMAS[args.which].model_json_schema(), indent=2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -171,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         args = _parser().parse_args(argv)
-        return _regenerate(args) if args.command == "regenerate" else _new(args)
+        commands = {"new": _new, "regenerate": _regenerate, "schema": _schema}
+        return commands[args.command](args)
     except UserInputError as error:
         print(f"backendgen: error: {error}", file=sys.stderr)
         return error.exit_code
