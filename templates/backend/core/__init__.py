@@ -1,0 +1,1 @@
+"""The service's domain: configuration, database, models, schemas, services and HTTP API."""

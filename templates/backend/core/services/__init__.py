@@ -1,0 +1,1 @@
+"""Business operations on the entities, independent of HTTP."""

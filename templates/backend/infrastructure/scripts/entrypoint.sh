@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Container entrypoint: optionally apply the database migrations, then run the given command
+# (the image's CMD, uvicorn by default).
+#   RUN_MIGRATIONS=1  apply `alembic upgrade head` before starting.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+if [[ "${RUN_MIGRATIONS:-0}" == "1" ]]; then
+    bash infrastructure/scripts/migrate.sh
+fi
+
+if [[ $# -eq 0 ]]; then
+    set -- uvicorn core.main:app --host 0.0.0.0 --port "${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}"
+fi
+exec "$@"

@@ -1,0 +1,1 @@
+"""Observability of the service: tracing setup, alert rules and dashboards."""

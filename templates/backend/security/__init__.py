@@ -1,0 +1,1 @@
+"""Security of the service: authentication, authorisation, field encryption and compliance."""

@@ -1,0 +1,1 @@
+"""Authentication (who is calling) and the permission dependency (may they do it)."""

@@ -1,0 +1,1 @@
+"""Compliance features: audit log, controls registry, retention, export and erasure."""

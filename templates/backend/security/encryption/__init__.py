@@ -1,0 +1,1 @@
+"""Encryption at rest of sensitive fields."""

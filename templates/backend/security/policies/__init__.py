@@ -1,0 +1,1 @@
+"""Authorisation policies: which role may do what with which entity."""

@@ -1,0 +1,1 @@
+"""Integration tests: the whole application over HTTP, on a temporary SQLite database."""

