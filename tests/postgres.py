@@ -16,8 +16,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _binary(name: str) -> str:
+    """A PostgreSQL server binary: on PATH, or in Debian's versioned directory."""
+    found = shutil.which(name) or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None
+    )
+    if found is None:
+        raise RuntimeError(f"{name} not found: run tests/install-validators.sh (it installs PostgreSQL)")
+    return found
+
+
 def _as_postgres_user(args: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: drop to the 'postgres' user when we are root."""
+    args = [_binary(args[0]), *args[1:]]
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *args]
     return args
