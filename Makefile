@@ -41,6 +41,7 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_new.py
+	$(BIN)/python bench/bench_llm.py
 
 clean:
 	rm -rf $(VENV) demo-backend .pytest_cache .mypy_cache .ruff_cache
