@@ -48,6 +48,8 @@ def llm_endpoint() -> Iterator[tuple[str, list[str]]]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/v1", _CountingHandler.requests
     server.shutdown()
+    server.server_close()
+    thread.join()
 
 
 def _template_repo(path: Path) -> git.Repo:

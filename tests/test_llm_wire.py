@@ -139,11 +139,11 @@ DEVOPS = "DevopsInfrastructureSpec"
 @pytest.mark.parametrize(
     ("fault", "requests_for_devops", "source", "reason"),
     [
-        (FaultResponder.rate_limited(times=1, retry_after=1, match=DEVOPS), 2, "llm", None),
-        (FaultResponder.server_error(times=1, match=DEVOPS), 2, "llm", None),
-        (FaultResponder.garbage(times=1, match=DEVOPS), 2, "llm", None),
-        (FaultResponder.hang(times=10, seconds=20, match=DEVOPS), 2, "blueprint", "endpoint timed out"),
-        (FaultResponder.server_error(times=10, status=503, match=DEVOPS), 2, "blueprint", "HTTP 503"),
+        (FaultResponder.rate_limited(times=1, retry_after=1, then=consistent_model), 2, "llm", None),
+        (FaultResponder.server_error(times=1, then=consistent_model), 2, "llm", None),
+        (FaultResponder.garbage(times=1, then=consistent_model), 2, "llm", None),
+        (FaultResponder.hang(times=10, seconds=20), 2, "blueprint", "endpoint timed out"),
+        (FaultResponder.server_error(times=10, status=503), 2, "blueprint", "HTTP 503"),
         (ScriptedResponder([{"port": 1}], match=DEVOPS, then=None), 3, "blueprint", "no valid spec after 3 attempts"),
     ],
     ids=["429-then-ok", "500-then-ok", "garbage-then-ok", "timeout", "503-always", "invalid-always"],
