@@ -71,6 +71,9 @@ def _add_llm_options(command: argparse.ArgumentParser) -> None:
     llm.add_argument("--token-budget", type=int, default=4000, metavar="N", help="per agent")
     llm.add_argument("--prices", type=Path, metavar="FILE", help="price table (YAML)")
     llm.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per LLM request")
+    llm.add_argument(
+        "--retries", type=int, default=2, metavar="N", help="re-asks after an invalid answer"
+    )
     llm.add_argument("--no-cache", action="store_true", help="ignore cached LLM responses")
 
 
@@ -129,6 +132,7 @@ def _options(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
         token_budget=args.token_budget,
         prices=args.prices,
         timeout_seconds=args.timeout,
+        validation_retries=args.retries,
         **extra,
     )
 

@@ -165,9 +165,14 @@ class CoreBackendSpec(SlotSpec):
     entities: list[EntitySpec] = Field(
         min_length=1, max_length=80, description="Entities, each with CRUD endpoints."
     )
-    enums: list[EnumSpec] = Field(default_factory=list, description="Enums fields refer to.")
+    enums: list[EnumSpec] = Field(
+        default_factory=list, max_length=80, description="Enums fields refer to."
+    )
     api_prefix: str = Field(
-        default="/api/v1", pattern=r"^(/[a-z0-9-]+)+$", description="URL prefix of all routes."
+        default="/api/v1",
+        pattern=r"^(/[a-z0-9-]+)+$",
+        max_length=40,
+        description="URL prefix of all routes.",
     )
     page_size: int = Field(default=20, ge=1, le=500, description="Default page size.")
     max_page_size: int = Field(default=100, ge=1, le=1000, description="Largest page size.")

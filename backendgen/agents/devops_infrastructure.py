@@ -22,12 +22,16 @@ ALL_ENVIRONMENTS: tuple[Environment, ...] = ("staging", "production")
 class ResourcesSpec(SpecPart):
     """CPU and memory of one application container (Kubernetes units)."""
 
-    cpu_request: str = Field(default="250m", pattern=r"^\d+m?$", description="CPU request.")
-    cpu_limit: str = Field(default="1", pattern=r"^\d+m?$", description="CPU limit.")
-    memory_request: str = Field(
-        default="256Mi", pattern=r"^\d+(Mi|Gi)$", description="Memory request."
+    cpu_request: str = Field(
+        default="250m", pattern=r"^\d+m?$", max_length=8, description="CPU request."
     )
-    memory_limit: str = Field(default="512Mi", pattern=r"^\d+(Mi|Gi)$", description="Memory limit.")
+    cpu_limit: str = Field(default="1", pattern=r"^\d+m?$", max_length=8, description="CPU limit.")
+    memory_request: str = Field(
+        default="256Mi", pattern=r"^\d+(Mi|Gi)$", max_length=8, description="Memory request."
+    )
+    memory_limit: str = Field(
+        default="512Mi", pattern=r"^\d+(Mi|Gi)$", max_length=8, description="Memory limit."
+    )
 
 
 class ScalingSpec(SpecPart):
@@ -49,7 +53,9 @@ class ScalingSpec(SpecPart):
 class EnvVarSpec(SpecPart):
     """An environment variable the application reads."""
 
-    name: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,60}$", description="Variable name.")
+    name: str = Field(
+        pattern=r"^[A-Z][A-Z0-9_]{1,60}$", max_length=61, description="Variable name."
+    )
     description: ShortText = Field(default="", description="What it configures.")
     secret: bool = Field(default=False, description="Comes from a Secret, never a ConfigMap.")
     value: str = Field(
@@ -79,10 +85,12 @@ class DevopsInfrastructureSpec(SlotSpec):
     ci_stages: list[CiStage] = Field(
         default_factory=lambda: list(ALL_CI_STAGES),
         min_length=1,
+        max_length=5,
         description="CI stages, run in this order.",
     )
     environments: list[Environment] = Field(
         default_factory=lambda: list(ALL_ENVIRONMENTS),
+        max_length=2,
         description="Deployment environments the pipeline promotes through.",
     )
 

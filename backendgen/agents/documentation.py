@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, model_validator
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, upstream
 from backendgen.agents.core_backend import CoreBackendSpec
@@ -30,8 +32,8 @@ class UsageExampleSpec(SpecPart):
 
     title: ShortText = Field(description="What the example shows.")
     entity: PascalName = Field(description="Entity the example works on.")
-    action: str = Field(
-        pattern=r"^(create|list|read|update|delete)$", description="CRUD action shown."
+    action: Literal["create", "list", "read", "update", "delete"] = Field(
+        description="CRUD action shown."
     )
 
 
@@ -49,8 +51,8 @@ class DocumentationSpec(SlotSpec):
     examples: list[UsageExampleSpec] = Field(
         default_factory=list, max_length=20, description="API usage examples."
     )
-    glossary: dict[str, ShortText] = Field(
-        default_factory=dict, description="Domain terms and their meaning."
+    glossary: dict[Annotated[str, StringConstraints(max_length=60)], ShortText] = Field(
+        default_factory=dict, max_length=30, description="Domain terms and their meaning."
     )
 
     @model_validator(mode="after")

@@ -17,7 +17,9 @@ Signal = Literal["error_rate", "latency_p95", "request_rate", "saturation"]
 class SloSpec(SpecPart):
     """A service-level objective on one entity's endpoints (or all endpoints)."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$", description="SLO name in snake_case.")
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9_]{1,40}$", max_length=41, description="SLO name in snake_case."
+    )
     entity: PascalName | None = Field(
         default=None, description="Entity whose endpoints it covers; None for the whole API."
     )
@@ -32,7 +34,9 @@ class SloSpec(SpecPart):
 class AlertSpec(SpecPart):
     """A Prometheus alert on a request signal."""
 
-    name: str = Field(pattern=r"^[A-Z][A-Za-z0-9]{2,60}$", description="Alert name, PascalCase.")
+    name: str = Field(
+        pattern=r"^[A-Z][A-Za-z0-9]{2,60}$", max_length=61, description="Alert name, PascalCase."
+    )
     signal: Signal = Field(description="What the alert watches.")
     entity: PascalName | None = Field(
         default=None, description="Entity whose endpoints are watched; None for all."

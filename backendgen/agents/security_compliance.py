@@ -84,6 +84,7 @@ class ControlSpec(SpecPart):
     regime: Regime = Field(description="Regime the control belongs to.")
     control_id: str = Field(
         pattern=r"^[A-Za-z0-9][A-Za-z0-9 .:()_/-]{0,40}$",
+        max_length=41,
         description="Identifier of the control in the regime, e.g. 'Art. 17'.",
     )
     title: ShortText = Field(description="Short title of the control.")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import upstream
 from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
 
-JsonScalar = str | int | float | bool | None
+JsonScalar = Annotated[str, StringConstraints(max_length=2000)] | int | float | bool | None
 """A JSON scalar value as sent in a request body."""
 
 
@@ -27,7 +27,9 @@ class SamplePayloadSpec(SpecPart):
     """A valid request body for one entity's create endpoint (relationships are filled in)."""
 
     entity: PascalName = Field(description="Entity the payload creates.")
-    values: dict[SnakeName, JsonScalar] = Field(description="Field values, by field name.")
+    values: dict[SnakeName, JsonScalar] = Field(
+        max_length=40, description="Field values, by field name."
+    )
 
 
 class ScenarioSpec(SpecPart):

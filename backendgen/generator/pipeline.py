@@ -70,6 +70,8 @@ class GenerationOptions:
     """Price table overriding the bundled one."""
     timeout_seconds: float = 60.0
     """Per-request timeout of LLM calls."""
+    validation_retries: int = 2
+    """Re-asks after an answer fails validation."""
     interactive: bool = False
     """Ask unanswered questions on the terminal."""
 
@@ -92,6 +94,8 @@ def check_options(options: GenerationOptions) -> None:
         )
     if options.token_budget < 500:
         raise UserInputError("--token-budget must be at least 500")
+    if options.validation_retries < 0:
+        raise UserInputError("--retries must be 0 or more")
     if options.max_parallel < 1:
         raise UserInputError("--max-parallel must be at least 1")
     local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
@@ -148,7 +152,11 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
     )
     if settings is None:
         return None
-    settings = dataclasses.replace(settings, timeout_seconds=options.timeout_seconds)
+    settings = dataclasses.replace(
+        settings,
+        timeout_seconds=options.timeout_seconds,
+        validation_retries=options.validation_retries,
+    )
     cache = LlmCache(cache_dir() / "llm") if options.use_cache else None
     return LlmRuntime(
         settings=settings,
