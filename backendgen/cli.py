@@ -8,15 +8,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
 from backendgen import __version__
+from backendgen.agents.registry import AGENT_NAMES
 from backendgen.errors import BackendgenError, UserInputError
 from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, generate
+from backendgen.generator.progress import LiveProgress, PlainProgress, Progress
 from backendgen.generator.regenerate import regenerate
 from backendgen.generator.report import REPORT_PATH, Report
 from backendgen.questions.domain import DomainSpec
@@ -137,33 +140,37 @@ def _options(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
     )
 
 
-def _say(line: str) -> None:
-    print(line, file=sys.stderr)
+@contextmanager
+def _progress(agents: list[str]) -> Iterator[Progress]:
+    """A live table on a terminal, plain lines otherwise."""
+    if sys.stderr.isatty():
+        with LiveProgress(agents) as live:
+            yield live
+    else:
+        yield PlainProgress()
 
 
 def _new(args: argparse.Namespace) -> int:
     given = _given_answers(args)
     interactive = not args.defaults and not args.answers and sys.stdin.isatty()
     options = _options(args, template=args.template, vcs_ref=args.vcs_ref, interactive=interactive)
-    report = generate(
-        args.destination,
-        given,
-        domain_file=args.domain,
-        options=options,
-        progress=_say,
-    )
+    with _progress(list(AGENT_NAMES)) as progress:
+        report = generate(
+            args.destination, given, domain_file=args.domain, options=options, progress=progress
+        )
     _print_report(report, args.destination)
     return 0
 
 
 def _regenerate(args: argparse.Namespace) -> int:
-    report = regenerate(
-        args.destination,
-        args.agent,
-        requirements=args.requirements,
-        options=_options(args),
-        progress=_say,
-    )
+    with _progress([args.agent]) as progress:
+        report = regenerate(
+            args.destination,
+            args.agent,
+            requirements=args.requirements,
+            options=_options(args),
+            progress=progress,
+        )
     _print_report(report, args.destination, "regenerated")
     return 0
 

@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import load_prices
+from backendgen.generator.progress import Progress, SilentProgress
 from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.savings import measured_savings
@@ -37,8 +38,6 @@ from backendgen.questions.domain_input import load_domain_input
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -202,7 +201,7 @@ def generate(
         given: Answers given by the user (flags, answers file); Copier supplies the defaults.
         domain_file: A YAML or JDL domain spec (``domain: custom``), or None for the catalogue.
         options: Template, provider and scheduling options.
-        progress: Called with one line per step.
+        progress: Receives steps, warnings and per-agent events (silent by default).
 
     Returns:
         The report, also written to ``.backendgen/report.json``.
@@ -212,7 +211,8 @@ def generate(
             written then.
     """
     options = options or GenerationOptions()
-    say = progress or (lambda _line: None)
+    progress = progress or SilentProgress()
+    say = progress.line
     check_options(options)
     given = resolve_domain(given, domain_file)
     check_partial_answers(given)
@@ -249,6 +249,7 @@ def generate(
 
         def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> AgentOutcome:
             source = BlueprintInput(answers, domain, upstream)
+            progress.agent_started(agent.name)
             if runtime is None:
                 return blueprint_outcome(agent, source)
             outcome = run_llm_agent(agent, source, runtime)
@@ -270,7 +271,7 @@ def generate(
                 agent_trailers(outcome.report, outcome.spec),
             )
             report.agents.append(outcome.report)
-            say(f"{agent.name:<26} {outcome.report.source:<9} {outcome.report.commit[:10]}")
+            progress.agent_finished(outcome.report)
 
         outcomes = run_dag(AGENTS, run_one, lambda o: o.spec, commit, options.max_parallel)
         report.savings = measured_savings(list(outcomes.values()))

@@ -24,12 +24,12 @@ from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.git_repo import commit_all
 from backendgen.generator.pipeline import (
     GenerationOptions,
-    Progress,
     agent_commit_message,
     agent_trailers,
     blueprint_outcome,
     llm_runtime,
 )
+from backendgen.generator.progress import Progress, SilentProgress
 from backendgen.generator.render import read_answers
 from backendgen.generator.report import Report
 from backendgen.questions.answers import check_partial_answers, parse_answers
@@ -61,7 +61,7 @@ def regenerate(
         agent_name: One of the six agents.
         requirements: New free-text requirements (kept in the answers), or None to keep them.
         options: Provider options (template options are ignored: the project's version is used).
-        progress: Called with one line per step.
+        progress: Receives the agent's events (silent by default).
 
     Returns:
         A report with the one agent.
@@ -70,7 +70,7 @@ def regenerate(
         UserInputError: Unknown agent, not a backendgen project, or a dirty tree.
     """
     options = options or GenerationOptions()
-    say = progress or (lambda _line: None)
+    progress = progress or SilentProgress()
     if agent_name not in AGENT_NAMES:
         raise UserInputError(f"unknown agent '{agent_name}' (agents: {', '.join(AGENT_NAMES)})")
     if not (project / ".copier-answers.yml").is_file() or not (project / ".git").is_dir():
@@ -92,6 +92,7 @@ def regenerate(
         )
     runtime = llm_runtime(options)
     source = BlueprintInput(answers, _domain_of(answers.domain, recorded), upstream)
+    progress.agent_started(agent.name)
     started = time.perf_counter()
     outcome: AgentOutcome = (
         run_llm_agent(agent, source, runtime) if runtime else blueprint_outcome(agent, source)
@@ -117,7 +118,7 @@ def regenerate(
     outcome.report.commit = commit_all(
         repo, agent_commit_message(agent, outcome), agent_trailers(outcome.report, outcome.spec)
     )
-    say(f"{agent.name:<26} {outcome.report.source:<9} {outcome.report.commit[:10]}")
+    progress.agent_finished(outcome.report)
     return Report(
         project=answers.project_name,
         template=str(recorded.get("_src_path", "")),
