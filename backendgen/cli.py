@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     template = new.add_argument_group("template")
     template.add_argument("--template", metavar="SRC", help="template git URL or path")
     template.add_argument("--vcs-ref", metavar="REF", help="template tag or commit")
+    template.add_argument(
+        "--trust", action="store_true", help="allow the template's Jinja extensions"
+    )
     _add_llm_options(new)
     again = commands.add_parser("regenerate", help="re-run one agent on a generated project")
     again.add_argument("destination", type=Path, metavar="DEST", help="a generated project")
@@ -153,7 +156,13 @@ def _progress(agents: list[str]) -> Iterator[Progress]:
 def _new(args: argparse.Namespace) -> int:
     given = _given_answers(args)
     interactive = not args.defaults and not args.answers and sys.stdin.isatty()
-    options = _options(args, template=args.template, vcs_ref=args.vcs_ref, interactive=interactive)
+    options = _options(
+        args,
+        template=args.template,
+        vcs_ref=args.vcs_ref,
+        interactive=interactive,
+        trust=args.trust,
+    )
     with _progress(list(AGENT_NAMES)) as progress:
         report = generate(
             args.destination, given, domain_file=args.domain, options=options, progress=progress

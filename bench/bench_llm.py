@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fakes import running_server  # noqa: E402
-from tests.test_llm_wire import ANSWER_FLAGS, consistent_model  # noqa: E402
+from tests.fakes import running_server
+from tests.test_llm_wire import ANSWER_FLAGS, consistent_model
 
 BIN = Path(sys.executable).parent
 
@@ -30,9 +30,22 @@ def _generate(base_url: str, destination: Path, cache: Path, parallel: int) -> f
     env = os.environ | {"XDG_CACHE_HOME": str(cache), "OPENAI_API_KEY": "bench"}
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "backendgen"), "new", str(destination), "--defaults", *ANSWER_FLAGS,
-         "--provider", "openai", "--base-url", base_url, "--max-parallel", str(parallel)],
-        check=True, capture_output=True, env=env,
+        [
+            str(BIN / "backendgen"),
+            "new",
+            str(destination),
+            "--defaults",
+            *ANSWER_FLAGS,
+            "--provider",
+            "openai",
+            "--base-url",
+            base_url,
+            "--max-parallel",
+            str(parallel),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
     return time.perf_counter() - started
 
@@ -44,16 +57,21 @@ def main() -> None:
     parser.add_argument("--tokens-per-second", type=float, default=50.0)
     options = parser.parse_args()
     latency = (options.first_token, options.tokens_per_second)
-    results: dict[str, object] = {"latency": {"first_token_s": latency[0], "tokens_per_s": latency[1]}}
-    with tempfile.TemporaryDirectory(prefix="backendgen-bench-") as tmp, running_server(
-        consistent_model, latency=latency
-    ) as fake:
+    results: dict[str, object] = {
+        "latency": {"first_token_s": latency[0], "tokens_per_s": latency[1]}
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="backendgen-bench-") as tmp,
+        running_server(consistent_model, latency=latency) as fake,
+    ):
         root = Path(tmp)
         times: dict[int, list[float]] = {1: [], 3: []}
         for run in range(options.runs):
             for parallel in (1, 3):
                 cache = root / f"cache-{parallel}-{run}"
-                times[parallel].append(_generate(fake.base_url, root / f"p{parallel}-{run}", cache, parallel))
+                times[parallel].append(
+                    _generate(fake.base_url, root / f"p{parallel}-{run}", cache, parallel)
+                )
         requests_before = len(fake.requests)
         warm = _generate(fake.base_url, root / "warm", root / "cache-3-0", 3)
         report = json.loads((root / "p3-0" / ".backendgen" / "report.json").read_text())
@@ -63,7 +81,8 @@ def main() -> None:
             "dag_parallel_median_s": round(statistics.median(times[3]), 2),
             "speedup": round(statistics.median(times[1]) / statistics.median(times[3]), 2),
             "requests_per_backend": report["totals"]["requests"],
-            "tokens_per_backend": report["totals"]["prompt_tokens"] + report["totals"]["completion_tokens"],
+            "tokens_per_backend": report["totals"]["prompt_tokens"]
+            + report["totals"]["completion_tokens"],
             "warm_cache_s": round(warm, 2),
             "warm_cache_requests": len(fake.requests) - requests_before,
         }

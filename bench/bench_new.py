@@ -36,19 +36,39 @@ def main() -> None:
         root = Path(tmp)
         env = os.environ | {"XDG_CACHE_HOME": str(root / "cache")}
         warmup = root / "warmup"
-        subprocess.run([str(BIN / "backendgen"), "new", str(warmup), "--defaults"],
-                       check=True, capture_output=True, env=env)
+        subprocess.run(
+            [str(BIN / "backendgen"), "new", str(warmup), "--defaults"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         answers = yaml.safe_load((warmup / ".copier-answers.yml").read_text())
         src, ref = answers.pop("_src_path"), answers.pop("_commit")
         data_file = root / "answers.yml"
         data_file.write_text(yaml.safe_dump(answers))
         backendgen_times, copier_times = [], []
         for run in range(options.runs):
-            backendgen_times.append(_timed(
-                [str(BIN / "backendgen"), "new", str(root / f"bg{run}"), "--defaults"], env))
-            copier_times.append(_timed(
-                [str(BIN / "copier"), "copy", "--quiet", "--trust", "--defaults", "--vcs-ref", ref,
-                 "--data-file", str(data_file), src, str(root / f"cp{run}")], env))
+            backendgen_times.append(
+                _timed([str(BIN / "backendgen"), "new", str(root / f"bg{run}"), "--defaults"], env)
+            )
+            copier_times.append(
+                _timed(
+                    [
+                        str(BIN / "copier"),
+                        "copy",
+                        "--quiet",
+                        "--trust",
+                        "--defaults",
+                        "--vcs-ref",
+                        ref,
+                        "--data-file",
+                        str(data_file),
+                        src,
+                        str(root / f"cp{run}"),
+                    ],
+                    env,
+                )
+            )
         files = sum(1 for p in (root / "bg0").rglob("*") if p.is_file() and ".git" not in p.parts)
         result = {
             "runs": options.runs,
@@ -56,7 +76,9 @@ def main() -> None:
             "backendgen_new_median_s": round(statistics.median(backendgen_times), 3),
             "copier_copy_median_s": round(statistics.median(copier_times), 3),
         }
-        result["ratio"] = round(result["backendgen_new_median_s"] / result["copier_copy_median_s"], 2)
+        result["ratio"] = round(
+            result["backendgen_new_median_s"] / result["copier_copy_median_s"], 2
+        )
         print(json.dumps(result, indent=2))
 
 

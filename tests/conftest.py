@@ -21,13 +21,39 @@ REPO = Path(__file__).resolve().parents[1]
 
 PROJECTS: dict[str, list[str]] = {
     "defaults": ["--defaults"],
-    "healthcare": ["--defaults", "-d", "domain=healthcare", "-d", "database=sqlite",
-                   "-d", "deployment=docker_compose", "-d", "ci_provider=gitlab", "-d", "scale=small"],
-    "fintech": ["--defaults", "-d", "domain=fintech", "-d", "scale=enterprise", "-d", "ci_provider=none"],
+    "healthcare": [
+        "--defaults",
+        "-d",
+        "domain=healthcare",
+        "-d",
+        "database=sqlite",
+        "-d",
+        "deployment=docker_compose",
+        "-d",
+        "ci_provider=gitlab",
+        "-d",
+        "scale=small",
+    ],
+    "fintech": [
+        "--defaults",
+        "-d",
+        "domain=fintech",
+        "-d",
+        "scale=enterprise",
+        "-d",
+        "ci_provider=none",
+    ],
     "saas": ["--defaults", "-d", "domain=saas", "-d", "auth=none", "-d", "compliance=[]"],
     "education": ["--defaults", "-d", "domain=education", "-d", "scale=large"],
-    "logistics": ["--defaults", "-d", "domain=logistics", "-d", "deployment=docker_compose",
-                  "-d", "compliance=[sox, gdpr]"],
+    "logistics": [
+        "--defaults",
+        "-d",
+        "domain=logistics",
+        "-d",
+        "deployment=docker_compose",
+        "-d",
+        "compliance=[sox, gdpr]",
+    ],
 }
 """The generated projects the suite shares: every catalogue domain, across the options."""
 
@@ -105,4 +131,3 @@ def postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
-

@@ -11,15 +11,21 @@ VENV_BIN = Path(sys.executable).parent
 """The shared environment's bin directory (backendgen, copier, ruff, mypy, pytest)."""
 
 
-def run(args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
     """Run a command, capturing text output."""
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
-def run_backendgen(*args: str, cwd: Path | None = None,
-                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_backendgen(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``backendgen`` command."""
     return run([str(VENV_BIN / "backendgen"), *args], cwd=cwd, env=env)
 
@@ -37,4 +43,6 @@ def project_env(**extra: str) -> dict[str, str]:
 
 def tree_snapshot(root: Path) -> dict[str, bytes]:
     """Map every file below ``root`` to its content."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

@@ -19,10 +19,13 @@ def _free_port() -> int:
 def _binary(name: str) -> str:
     """A PostgreSQL server binary: on PATH, or in Debian's versioned directory."""
     found = shutil.which(name) or next(
-        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)),
+        None,
     )
     if found is None:
-        raise RuntimeError(f"{name} not found: run tests/install-validators.sh (it installs PostgreSQL)")
+        raise RuntimeError(
+            f"{name} not found: run tests/install-validators.sh (it installs PostgreSQL)"
+        )
     return found
 
 
@@ -49,8 +52,12 @@ class PostgresServer:
     def create_database(self, name: str) -> str:
         """Create a database and return its SQLAlchemy URL."""
         subprocess.run(
-            _as_postgres_user(["createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name]),
-            check=True, capture_output=True, text=True,
+            _as_postgres_user(
+                ["createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name]
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
         )
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
@@ -58,7 +65,8 @@ class PostgresServer:
         """Stop the server and delete its data."""
         subprocess.run(
             _as_postgres_user(["pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop"]),
-            check=False, capture_output=True,
+            check=False,
+            capture_output=True,
         )
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -71,13 +79,31 @@ def start_postgres(root: Path) -> PostgresServer:
         shutil.chown(root, "postgres")
         shutil.chown(data_dir, "postgres")
     subprocess.run(
-        _as_postgres_user(["initdb", "-D", str(data_dir), "-U", "postgres", "--auth=trust", "--no-sync"]),
-        check=True, capture_output=True, text=True,
+        _as_postgres_user(
+            ["initdb", "-D", str(data_dir), "-U", "postgres", "--auth=trust", "--no-sync"]
+        ),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     port = _free_port()
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off"
     subprocess.run(
-        _as_postgres_user(["pg_ctl", "-D", str(data_dir), "-o", options, "-l", str(data_dir / "log"), "-w", "start"]),
-        check=True, capture_output=True, text=True,
+        _as_postgres_user(
+            [
+                "pg_ctl",
+                "-D",
+                str(data_dir),
+                "-o",
+                options,
+                "-l",
+                str(data_dir / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return PostgresServer(data_dir=data_dir, port=port)

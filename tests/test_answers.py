@@ -55,10 +55,20 @@ def test_bad_partial_answers_raise_one_line(answers: dict[str, object], message:
 
 def test_parse_answers_ignores_private_keys_and_slots() -> None:
     recorded = {
-        "_commit": "v1", "_src_path": "/x", "project_name": "svc", "project_description": "d",
-        "domain": "saas", "framework": "fastapi", "database": "sqlite", "auth": "none",
-        "compliance": [], "scale": "small", "deployment": "docker_compose", "ci_provider": "none",
-        "requirements": "", "slot_core_backend": {"entities": []},
+        "_commit": "v1",
+        "_src_path": "/x",
+        "project_name": "svc",
+        "project_description": "d",
+        "domain": "saas",
+        "framework": "fastapi",
+        "database": "sqlite",
+        "auth": "none",
+        "compliance": [],
+        "scale": "small",
+        "deployment": "docker_compose",
+        "ci_provider": "none",
+        "requirements": "",
+        "slot_core_backend": {"entities": []},
     }
     assert parse_answers(recorded).project_name == "svc"
     del recorded["scale"]

@@ -26,7 +26,9 @@ BAD_ANSWERS = {
 
 
 def _assert_one_line_error(stderr: str) -> None:
-    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("provider:")]
+    lines = [
+        line for line in stderr.splitlines() if line.strip() and not line.startswith("provider:")
+    ]
     assert len(lines) == 1, stderr
     assert lines[0].startswith("backendgen: error: "), stderr
     assert "Traceback" not in stderr

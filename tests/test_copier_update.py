@@ -8,12 +8,13 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import git
 import pytest
 import yaml
 
-from backendgen.generator.template_source import bundled_template_root
+from backendgen.generator.template_source import TEMPLATE_DIRS, bundled_template_root
 from tests.helpers import project_env, run, run_backendgen
 
 NEW_FILE = "templates/backend/ENTITIES.md.jinja"
@@ -26,9 +27,9 @@ NEW_FILE_BODY = (
 
 
 class _CountingHandler(BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         self.requests.append(self.path)
         self.send_response(500)
         self.end_headers()
@@ -56,8 +57,12 @@ def _template_repo(path: Path) -> git.Repo:
     root = bundled_template_root()
     path.mkdir()
     shutil.copy2(root / "copier.yml", path / "copier.yml")
-    shutil.copytree(root / "templates", path / "templates",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for directory in TEMPLATE_DIRS:
+        shutil.copytree(
+            root / directory,
+            path / directory,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
     repo = git.Repo.init(path, initial_branch="main")
     repo.git.add("--all")
     repo.git.commit("-qm", "template v1")
@@ -71,8 +76,15 @@ def test_copier_update_rerenders_agent_content_without_llm(
     base_url, requests = llm_endpoint
     template = _template_repo(tmp_path / "template")
     project = tmp_path / "service"
-    done = run_backendgen("new", str(project), "--defaults", "--template", str(tmp_path / "template"),
-                          "--vcs-ref", "v1.0.0")
+    done = run_backendgen(
+        "new",
+        str(project),
+        "--defaults",
+        "--template",
+        str(tmp_path / "template"),
+        "--vcs-ref",
+        "v1.0.0",
+    )
     assert done.returncode == 0, done.stderr
     answers_v1 = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers_v1["_commit"] == "v1.0.0"
@@ -93,8 +105,11 @@ def test_copier_update_rerenders_agent_content_without_llm(
     template.git.tag("v2.0.0")
 
     env = project_env(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="test-key")
-    update = run([str(Path(sys.executable).parent / "copier"), "update", "--trust", "--defaults",
-                  "--quiet"], cwd=project, env=env)
+    update = run(
+        [str(Path(sys.executable).parent / "copier"), "update", "--trust", "--defaults", "--quiet"],
+        cwd=project,
+        env=env,
+    )
     assert update.returncode == 0, update.stderr
 
     answers_v2 = yaml.safe_load((project / ".copier-answers.yml").read_text())

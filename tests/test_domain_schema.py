@@ -23,7 +23,9 @@ def domain_schema() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("name", catalogue_domains())
-def test_catalogue_files_validate_against_the_schema(domain_schema: dict[str, object], name: str) -> None:
+def test_catalogue_files_validate_against_the_schema(
+    domain_schema: dict[str, object], name: str
+) -> None:
     text = resources.files("backendgen.catalogue").joinpath(f"{name}.yml").read_text("utf-8")
     jsonschema.validate(yaml.safe_load(text), domain_schema)
 
@@ -34,10 +36,15 @@ def test_catalogue_files_validate_against_the_schema(domain_schema: dict[str, ob
         {"entities": []},
         {"entities": [{"name": "order", "fields": [{"name": "x", "type": "integer"}]}]},
         {"entities": [{"name": "Order", "fields": [{"name": "x", "type": "money"}]}]},
-        {"entities": [{"name": "Order", "fields": [{"name": "x", "type": "integer"}]}], "colour": "red"},
+        {
+            "entities": [{"name": "Order", "fields": [{"name": "x", "type": "integer"}]}],
+            "colour": "red",
+        },
     ],
     ids=["no entities", "lowercase entity", "unknown type", "unknown key"],
 )
-def test_schema_rejects_invalid_documents(domain_schema: dict[str, object], document: dict[str, object]) -> None:
+def test_schema_rejects_invalid_documents(
+    domain_schema: dict[str, object], document: dict[str, object]
+) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, domain_schema)

@@ -26,8 +26,11 @@ def test_generated_backend_passes_its_own_tests(
     generated_projects: dict[str, Path], tmp_path: Path, name: str
 ) -> None:
     project = _workcopy(generated_projects[name], tmp_path)
-    done = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-               cwd=project, env=project_env())
+    done = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=project_env(),
+    )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert " passed" in done.stdout
 
@@ -41,8 +44,18 @@ def test_generated_backend_passes_ruff_and_mypy_strict(
     for command in (
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
         [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."],
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"),
-         "core", "security", "monitoring", "tests"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "mypy"),
+            "core",
+            "security",
+            "monitoring",
+            "tests",
+        ],
         [sys.executable, "-m", "bandit", "-q", "-r", "core", "security", "monitoring"],
     ):
         done = run(command, cwd=project, env=env)
@@ -57,14 +70,31 @@ def test_migrations_run_on_postgresql(
     assert isinstance(postgres, PostgresServer)
     project = _workcopy(generated_projects["defaults"], tmp_path)
     url = postgres.create_database("migrations_defaults")
-    done = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                "tests/integration/test_migrations.py"],
-               cwd=project, env=project_env(TEST_DATABASE_URL=url))
+    done = run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/integration/test_migrations.py",
+        ],
+        cwd=project,
+        env=project_env(TEST_DATABASE_URL=url),
+    )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
-    check = run([sys.executable, "-c",
-                 "import sqlalchemy as sa, sys; e = sa.create_engine(sys.argv[1]);"
-                 "print(sorted(sa.inspect(e).get_table_names()))", url], env=project_env())
+    check = run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlalchemy as sa, sys; e = sa.create_engine(sys.argv[1]);"
+            "print(sorted(sa.inspect(e).get_table_names()))",
+            url,
+        ],
+        env=project_env(),
+    )
     assert check.returncode == 0, check.stderr
     # downgrade base leaves only Alembic's own bookkeeping behind
     assert check.stdout.strip() in ("[]", "['alembic_version']")
@@ -75,12 +105,39 @@ def test_skeleton_with_every_slot_empty_is_a_working_project(tmp_path: Path) -> 
     from backendgen.generator.template_source import bundled_template_root
 
     project = tmp_path / "skeleton"
-    done = run([str(Path(sys.executable).parent / "copier"), "copy", "--trust", "--defaults",
-                "--quiet", str(bundled_template_root()), str(project)], env=project_env())
+    done = run(
+        [
+            str(Path(sys.executable).parent / "copier"),
+            "copy",
+            "--trust",
+            "--defaults",
+            "--quiet",
+            str(bundled_template_root()),
+            str(project),
+        ],
+        env=project_env(),
+    )
     assert done.returncode == 0, done.stderr
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                cwd=project, env=project_env())
+    tests = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=project_env(),
+    )
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
-    lint = run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"),
-                "core", "security", "monitoring", "tests"], cwd=project, env=project_env())
+    lint = run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "mypy"),
+            "core",
+            "security",
+            "monitoring",
+            "tests",
+        ],
+        cwd=project,
+        env=project_env(),
+    )
     assert lint.returncode == 0, lint.stdout[-4000:]

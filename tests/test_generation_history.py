@@ -35,8 +35,12 @@ def test_agent_order_is_a_topological_order_with_core_first() -> None:
         assert set(agent.depends_on) <= seen, agent.name
         seen.add(agent.name)
     assert seen == {
-        "core_backend", "security_compliance", "devops_infrastructure",
-        "documentation", "monitoring_observability", "testing_qa",
+        "core_backend",
+        "security_compliance",
+        "devops_infrastructure",
+        "documentation",
+        "monitoring_observability",
+        "testing_qa",
     }
 
 
@@ -88,13 +92,16 @@ def test_every_slot_is_filled_and_nothing_unrendered(
     leftovers = [
         str(p.relative_to(project))
         for p in project.rglob("*")
-        if p.is_file() and ".git" not in p.parts
+        if p.is_file()
+        and ".git" not in p.parts
         and ("{{" in p.name or p.suffix == ".jinja" or "{%" in p.read_text(errors="ignore"))
     ]
     assert leftovers == []
 
 
-def test_fallback_identity_when_git_has_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fallback_identity_when_git_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from backendgen.generator.git_repo import FALLBACK_IDENTITY, commit_all, init_repository
 
     empty_config = tmp_path / "gitconfig"

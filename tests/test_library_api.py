@@ -15,18 +15,25 @@ from backendgen.errors import UserInputError
 def test_generate_backend_offline(tmp_path: Path) -> None:
     orchestrator = BackendOrchestratorAgent(
         llm="blueprint",
-        cost_optimization=CostOptimizationConfig(max_parallel_agents=2, token_budget_per_agent=3000),
+        cost_optimization=CostOptimizationConfig(
+            max_parallel_agents=2, token_budget_per_agent=3000
+        ),
         output_dir=tmp_path,
     )
     result = orchestrator.generate_backend(
         tech_stack={"language": "Python", "framework": "FastAPI", "database": "PostgreSQL"},
         system_design={"scale": "enterprise", "deployment": "kubernetes"},
-        requirements_analysis={"domain": "E-commerce", "compliance": ["GDPR", "PCI-DSS"],
-                               "project_name": "store"},
+        requirements_analysis={
+            "domain": "E-commerce",
+            "compliance": ["GDPR", "PCI-DSS"],
+            "project_name": "store",
+        },
     )
     project = Path(result["project"])
     assert project == tmp_path / "store"
-    files = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.relative_to(project).parts]
+    files = [
+        p for p in project.rglob("*") if p.is_file() and ".git" not in p.relative_to(project).parts
+    ]
     assert result["summary"]["total_files"] == len(files)
     assert result["summary"]["generation_method"] == "blueprint"
     savings = result["cost_optimization"]["estimated_cost_savings"]
@@ -34,15 +41,23 @@ def test_generate_backend_offline(tmp_path: Path) -> None:
     assert result["cost_optimization"]["config"]["max_parallel_agents"] == 2
     assert len(list(git.Repo(project).iter_commits())) == 7
     answers = (project / ".copier-answers.yml").read_text()
-    assert "- pci_dss" in answers and "scale: enterprise" in answers
+    assert "- pci_dss" in answers
+    assert "scale: enterprise" in answers
 
 
 def test_brief_values_are_normalised() -> None:
-    answers = answers_from_brief({"language": "python", "framework": "FastAPI", "database": "Postgres"},
-                                 {"deployment": "Docker Compose"},
-                                 {"domain": "Healthcare", "compliance": ["HIPAA"]})
-    assert answers == {"framework": "fastapi", "database": "postgresql",
-                       "deployment": "docker_compose", "domain": "healthcare", "compliance": ["hipaa"]}
+    answers = answers_from_brief(
+        {"language": "python", "framework": "FastAPI", "database": "Postgres"},
+        {"deployment": "Docker Compose"},
+        {"domain": "Healthcare", "compliance": ["HIPAA"]},
+    )
+    assert answers == {
+        "framework": "fastapi",
+        "database": "postgresql",
+        "deployment": "docker_compose",
+        "domain": "healthcare",
+        "compliance": ["hipaa"],
+    }
 
 
 def test_unsupported_stack_is_a_user_error() -> None:

@@ -20,25 +20,44 @@ from backendgen.questions.answers import Answers
 from backendgen.questions.domain import load_catalogue_domain
 
 ANSWERS = Answers(
-    project_name="shop", project_description="A shop", domain="ecommerce", framework="fastapi",
-    database="postgresql", auth="jwt", compliance=["gdpr"], scale="medium",
-    deployment="kubernetes", ci_provider="github",
+    project_name="shop",
+    project_description="A shop",
+    domain="ecommerce",
+    framework="fastapi",
+    database="postgresql",
+    auth="jwt",
+    compliance=["gdpr"],
+    scale="medium",
+    deployment="kubernetes",
+    ci_provider="github",
 )
 
 
-def _completion(payload: Any, *, tools: bool, prompt: int = 100, completion: int = 50) -> ChatCompletion:
+def _completion(
+    payload: Any, *, tools: bool, prompt: int = 100, completion: int = 50
+) -> ChatCompletion:
     text = payload if isinstance(payload, str) else json.dumps(payload)
     message: dict[str, Any] = {"role": "assistant", "content": None if tools else text}
     if tools:
-        message["tool_calls"] = [{"id": "call_1", "type": "function",
-                                  "function": {"name": "spec", "arguments": text}}]
-    return ChatCompletion.model_validate({
-        "id": "c1", "object": "chat.completion", "created": 0, "model": "test-model",
-        "choices": [{"index": 0, "message": message,
-                     "finish_reason": "tool_calls" if tools else "stop"}],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                  "total_tokens": prompt + completion},
-    })
+        message["tool_calls"] = [
+            {"id": "call_1", "type": "function", "function": {"name": "spec", "arguments": text}}
+        ]
+    return ChatCompletion.model_validate(
+        {
+            "id": "c1",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "test-model",
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": "tool_calls" if tools else "stop"}
+            ],
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            },
+        }
+    )
 
 
 class ScriptedCreate:
@@ -56,10 +75,13 @@ class ScriptedCreate:
         return _completion(reply, tools="tools" in kwargs)
 
 
-def _runtime(create: ScriptedCreate, tmp_path: Path | None = None, *, mode: str = "tools",
-             budget: int = 6000) -> LlmRuntime:
+def _runtime(
+    create: ScriptedCreate, tmp_path: Path | None = None, *, mode: str = "tools", budget: int = 6000
+) -> LlmRuntime:
     return LlmRuntime(
-        settings=LlmSettings(provider="openai", model="test-model", mode=mode, validation_retries=2),
+        settings=LlmSettings(
+            provider="openai", model="test-model", mode=mode, validation_retries=2
+        ),
         create=create,
         prices={"test-model": Price(input=1.0, output=2.0)},
         cache=LlmCache(tmp_path / "cache") if tmp_path else None,
@@ -80,21 +102,30 @@ def _valid_devops() -> dict[str, Any]:
 @pytest.mark.parametrize("mode", ["tools", "json_schema"])
 def test_invalid_output_is_reasked_then_accepted(mode: str) -> None:
     create = ScriptedCreate({"port": 80}, _valid_devops())
-    outcome = run_llm_agent(agent_named("devops_infrastructure"), _source("core"), _runtime(create, mode=mode))
+    outcome = run_llm_agent(
+        agent_named("devops_infrastructure"), _source("core"), _runtime(create, mode=mode)
+    )
     assert outcome.report.source == "llm"
     assert outcome.spec.model_dump()["port"] == 8080
     assert len(create.requests) == 2
     reask = json.dumps(create.requests[1]["messages"])
-    assert "port" in reask and "greater than or equal to 1024" in reask
+    assert "port" in reask
+    assert "greater than or equal to 1024" in reask
     assert (outcome.report.prompt_tokens, outcome.report.completion_tokens) == (200, 100)
     assert outcome.report.requests == 2
     assert outcome.report.cost_usd == pytest.approx((200 * 1.0 + 100 * 2.0) / 1e6)
 
 
 def test_consistency_error_names_the_unknown_entity_in_the_reask() -> None:
-    security = {"roles": [{"name": "admin"}, {"name": "viewer"}], "auth": {"default_role": "viewer"},
-                "permissions": [{"role": "viewer", "entity": "Spaceship", "actions": ["read"]}]}
-    fixed = {**security, "permissions": [{"role": "viewer", "entity": "Product", "actions": ["read"]}]}
+    security = {
+        "roles": [{"name": "admin"}, {"name": "viewer"}],
+        "auth": {"default_role": "viewer"},
+        "permissions": [{"role": "viewer", "entity": "Spaceship", "actions": ["read"]}],
+    }
+    fixed = {
+        **security,
+        "permissions": [{"role": "viewer", "entity": "Product", "actions": ["read"]}],
+    }
     create = ScriptedCreate(security, fixed)
     outcome = run_llm_agent(agent_named("security_compliance"), _source("core"), _runtime(create))
     assert outcome.report.source == "llm"
@@ -121,8 +152,12 @@ def test_garbage_json_is_reasked() -> None:
 
 def test_identical_rerun_is_served_from_cache(tmp_path: Path) -> None:
     create = ScriptedCreate(_valid_devops())
-    first = run_llm_agent(agent_named("devops_infrastructure"), _source("core"), _runtime(create, tmp_path))
-    second = run_llm_agent(agent_named("devops_infrastructure"), _source("core"), _runtime(create, tmp_path))
+    first = run_llm_agent(
+        agent_named("devops_infrastructure"), _source("core"), _runtime(create, tmp_path)
+    )
+    second = run_llm_agent(
+        agent_named("devops_infrastructure"), _source("core"), _runtime(create, tmp_path)
+    )
     assert first.report.source == "llm"
     assert second.report.source == "cache"
     assert second.spec == first.spec
@@ -137,7 +172,9 @@ def test_prompt_over_budget_is_compressed_then_falls_back() -> None:
     from backendgen.agents.prompts import build_messages
 
     full = estimate_tokens(build_messages(agent.name, ANSWERS, source.domain, source.upstream))
-    compressed = estimate_tokens(build_messages(agent.name, ANSWERS, source.domain, source.upstream, 2))
+    compressed = estimate_tokens(
+        build_messages(agent.name, ANSWERS, source.domain, source.upstream, 2)
+    )
     assert compressed < full
     fits_compressed = run_llm_agent(agent, source, _runtime(create, budget=compressed + 300))
     assert fits_compressed.report.source == "llm"
@@ -149,6 +186,8 @@ def test_prompt_over_budget_is_compressed_then_falls_back() -> None:
 
 def test_max_tokens_is_the_budget_left_after_the_prompt() -> None:
     create = ScriptedCreate(_valid_devops())
-    run_llm_agent(agent_named("devops_infrastructure"), _source("core"), _runtime(create, budget=3000))
+    run_llm_agent(
+        agent_named("devops_infrastructure"), _source("core"), _runtime(create, budget=3000)
+    )
     sent = create.requests[0]
     assert sent["max_tokens"] == 3000 - estimate_tokens(sent["messages"][:2])

@@ -22,18 +22,36 @@ from backendgen.agents.registry import AGENTS, agent_named
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.questions.answers import Answers
 from backendgen.questions.domain import load_catalogue_domain
-from tests.fakes import FakeOpenAI, FaultResponder, Payload, ScriptedResponder, request_name, running_server
+from tests.fakes import (
+    FakeOpenAI,
+    FaultResponder,
+    Payload,
+    ScriptedResponder,
+    request_name,
+    running_server,
+)
 from tests.helpers import project_env, run_backendgen
 
 pytestmark = pytest.mark.slow
 
 ANSWERS = Answers(
-    project_name="wired", project_description="Wired shop", domain="ecommerce", framework="fastapi",
-    database="postgresql", auth="jwt", compliance=["gdpr"], scale="medium",
-    deployment="kubernetes", ci_provider="github",
+    project_name="wired",
+    project_description="Wired shop",
+    domain="ecommerce",
+    framework="fastapi",
+    database="postgresql",
+    auth="jwt",
+    compliance=["gdpr"],
+    scale="medium",
+    deployment="kubernetes",
+    ci_provider="github",
 )
-ANSWER_FLAGS = [arg for key, value in ANSWERS.model_dump().items() if key != "requirements"
-                for arg in ("-d", f"{key}={json.dumps(value) if isinstance(value, list) else value}")]
+ANSWER_FLAGS = [
+    arg
+    for key, value in ANSWERS.model_dump().items()
+    if key != "requirements"
+    for arg in ("-d", f"{key}={json.dumps(value) if isinstance(value, list) else value}")
+]
 LLM_PORT = 9123
 """The devops answer the fake model gives (the blueprint says 8000): proof the LLM's spec lands."""
 
@@ -45,7 +63,9 @@ def _model_answers() -> dict[str, dict[str, Any]]:
     for agent in AGENTS:
         upstream = {name: specs[name] for name in agent.depends_on}
         specs[agent.name] = agent.blueprint(BlueprintInput(ANSWERS, domain, upstream))
-    answers = {agent_named(n).spec_type.__name__: s.model_dump(mode="json") for n, s in specs.items()}
+    answers = {
+        agent_named(n).spec_type.__name__: s.model_dump(mode="json") for n, s in specs.items()
+    }
     answers["DevopsInfrastructureSpec"]["port"] = LLM_PORT
     return answers
 
@@ -61,9 +81,20 @@ def consistent_model(body: Mapping[str, Any]) -> Payload:
 def _generate(fake_url: str, destination: Path, cache: Path, *extra: str) -> Any:
     env = project_env(XDG_CACHE_HOME=str(cache), OPENAI_API_KEY="test-key")
     env.pop("OPENAI_BASE_URL", None)
-    return run_backendgen("new", str(destination), "--defaults", *ANSWER_FLAGS,
-                          "--provider", "openai", "--base-url", fake_url, "--model", "gpt-4o-mini",
-                          *extra, env=env)
+    return run_backendgen(
+        "new",
+        str(destination),
+        "--defaults",
+        *ANSWER_FLAGS,
+        "--provider",
+        "openai",
+        "--base-url",
+        fake_url,
+        "--model",
+        "gpt-4o-mini",
+        *extra,
+        env=env,
+    )
 
 
 def _report(project: Path) -> dict[str, Any]:
@@ -77,8 +108,9 @@ def _agent_of(request_body: Mapping[str, Any]) -> str:
 @pytest.mark.parametrize("max_parallel", [1, 2, 3])
 def test_dag_order_concurrency_and_usage(tmp_path: Path, max_parallel: int) -> None:
     with running_server(consistent_model, latency=(0.4, 2000)) as fake:
-        done = _generate(fake.base_url, tmp_path / "p", tmp_path / "cache",
-                         "--max-parallel", str(max_parallel))
+        done = _generate(
+            fake.base_url, tmp_path / "p", tmp_path / "cache", "--max-parallel", str(max_parallel)
+        )
         requests = fake.requests
         totals = fake.usage_totals()
         concurrency = fake.max_concurrency
@@ -103,7 +135,10 @@ def test_dag_order_concurrency_and_usage(tmp_path: Path, max_parallel: int) -> N
         trailers = {k: v[0] for k, v in commit.trailers_dict.items()}
         assert trailers["Backendgen-Source"] == "llm"
         assert trailers["Backendgen-Model"] == "gpt-4o-mini"
-        assert trailers["Backendgen-Tokens"] == f"{entry['prompt_tokens']}+{entry['completion_tokens']}"
+        assert (
+            trailers["Backendgen-Tokens"]
+            == f"{entry['prompt_tokens']}+{entry['completion_tokens']}"
+        )
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["slot_devops_infrastructure"]["port"] == LLM_PORT
     cost = sum(a["cost_usd"] for a in report["agents"])
@@ -127,7 +162,10 @@ def test_identical_rerun_makes_zero_requests(tmp_path: Path) -> None:
     assert {a["source"] for a in report["agents"]} == {"cache"}
     assert report["totals"]["requests"] == 0
     first_tokens = _report(tmp_path / "first")["totals"]
-    assert report["savings"]["tokens_avoided"] == first_tokens["prompt_tokens"] + first_tokens["completion_tokens"]
+    assert (
+        report["savings"]["tokens_avoided"]
+        == first_tokens["prompt_tokens"] + first_tokens["completion_tokens"]
+    )
     assert report["savings"]["percentage"] == 100.0
     first_answers = (tmp_path / "first" / ".copier-answers.yml").read_text()
     assert (tmp_path / "second" / ".copier-answers.yml").read_text() == first_answers
@@ -139,26 +177,54 @@ DEVOPS = "DevopsInfrastructureSpec"
 @pytest.mark.parametrize(
     ("fault", "requests_for_devops", "source", "reason"),
     [
-        (FaultResponder.rate_limited(times=1, retry_after=1, then=consistent_model), 2, "llm", None),
+        (
+            FaultResponder.rate_limited(times=1, retry_after=1, then=consistent_model),
+            2,
+            "llm",
+            None,
+        ),
         (FaultResponder.server_error(times=1, then=consistent_model), 2, "llm", None),
         (FaultResponder.garbage(times=1, then=consistent_model), 2, "llm", None),
         (FaultResponder.hang(times=10, seconds=20), 2, "blueprint", "endpoint timed out"),
         (FaultResponder.server_error(times=10, status=503), 2, "blueprint", "HTTP 503"),
-        (ScriptedResponder([{"port": 1}], match=DEVOPS, then=None), 3, "blueprint", "no valid spec after 3 attempts"),
+        (
+            ScriptedResponder([{"port": 1}], match=DEVOPS, then=None),
+            3,
+            "blueprint",
+            "no valid spec after 3 attempts",
+        ),
     ],
-    ids=["429-then-ok", "500-then-ok", "garbage-then-ok", "timeout", "503-always", "invalid-always"],
+    ids=[
+        "429-then-ok",
+        "500-then-ok",
+        "garbage-then-ok",
+        "timeout",
+        "503-always",
+        "invalid-always",
+    ],
 )
 def test_faults_are_retried_then_fall_back(
     tmp_path: Path, fault: Any, requests_for_devops: int, source: str, reason: str | None
 ) -> None:
     def model(body: Mapping[str, Any]) -> Any:
         if request_name(body) == DEVOPS:
-            return fault(body) if not isinstance(fault, ScriptedResponder) or fault.remaining else Payload({"port": 1})
+            return (
+                fault(body)
+                if not isinstance(fault, ScriptedResponder) or fault.remaining
+                else Payload({"port": 1})
+            )
         return consistent_model(body)
 
     with running_server(model) as fake:
-        done = _generate(fake.base_url, tmp_path / "p", tmp_path / "cache",
-                         "--timeout", "1", "--max-parallel", "3")
+        done = _generate(
+            fake.base_url,
+            tmp_path / "p",
+            tmp_path / "cache",
+            "--timeout",
+            "1",
+            "--max-parallel",
+            "3",
+        )
         devops_requests = [r for r in fake.requests if request_name(r.body) == DEVOPS]
     assert done.returncode == 0, done.stderr
     report = {a["name"]: a for a in _report(tmp_path / "p")["agents"]}
@@ -170,7 +236,10 @@ def test_faults_are_retried_then_fall_back(
         assert devops["requests"] >= 1
     else:
         assert reason in devops["fallback_reason"]
-        assert f"devops_infrastructure fell back to its blueprint: {devops['fallback_reason']}" in done.stderr
+        assert (
+            f"devops_infrastructure fell back to its blueprint: {devops['fallback_reason']}"
+            in done.stderr
+        )
         assert "Traceback" not in done.stderr
     others = [a for name, a in report.items() if name != "devops_infrastructure"]
     assert {a["source"] for a in others} == {"llm"}
@@ -180,7 +249,9 @@ def test_dead_endpoint_falls_back_with_one_warning(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    done = _generate(f"http://127.0.0.1:{port}/v1", tmp_path / "p", tmp_path / "cache", "--timeout", "1")
+    done = _generate(
+        f"http://127.0.0.1:{port}/v1", tmp_path / "p", tmp_path / "cache", "--timeout", "1"
+    )
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: endpoint unreachable: every agent falls back to its blueprint"]
@@ -196,7 +267,9 @@ def test_over_budget_agents_fall_back_without_a_request(tmp_path: Path) -> None:
         asked = {_agent_of(r.body) for r in fake.requests}
     assert done.returncode == 0, done.stderr
     report = {a["name"]: a for a in _report(tmp_path / "p")["agents"]}
-    over = {name for name, a in report.items() if "exceeds the budget" in (a["fallback_reason"] or "")}
+    over = {
+        name for name, a in report.items() if "exceeds the budget" in (a["fallback_reason"] or "")
+    }
     assert "core_backend" in over
     assert not over & asked
     for name in asked:
@@ -212,8 +285,13 @@ def test_default_provider_follows_the_environment(tmp_path: Path) -> None:
     assert offline.returncode == 0, offline.stderr
     assert "provider: blueprint" in offline.stderr
     with running_server(consistent_model) as fake:
-        online = run_backendgen("new", str(tmp_path / "online"), "--defaults", *ANSWER_FLAGS,
-                                env=env | {"OPENAI_BASE_URL": fake.base_url})
+        online = run_backendgen(
+            "new",
+            str(tmp_path / "online"),
+            "--defaults",
+            *ANSWER_FLAGS,
+            env=env | {"OPENAI_BASE_URL": fake.base_url},
+        )
         assert len(fake.requests) == 6
     assert online.returncode == 0, online.stderr
     assert "provider: openai" in online.stderr
@@ -230,8 +308,11 @@ def test_llm_generated_backend_passes_its_tests(tmp_path: Path) -> None:
         done = _generate(fake.base_url, tmp_path / "p", tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     shutil.rmtree(tmp_path / "p" / ".git")
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path / "p",
-                env=project_env())
+    tests = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path / "p",
+        env=project_env(),
+    )
     assert tests.returncode == 0, tests.stdout[-4000:]
 
 

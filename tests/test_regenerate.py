@@ -18,8 +18,14 @@ def test_regenerate_documentation_with_new_requirements(
     shutil.copytree(generated_projects["defaults"], project)
     repo = git.Repo(project)
     before = repo.head.commit.hexsha
-    done = run_backendgen("regenerate", str(project), "--agent", "documentation",
-                          "--requirements", "Orders must ship within 24 hours")
+    done = run_backendgen(
+        "regenerate",
+        str(project),
+        "--agent",
+        "documentation",
+        "--requirements",
+        "Orders must ship within 24 hours",
+    )
     assert done.returncode == 0, done.stderr
     commits = list(repo.iter_commits(f"{before}..HEAD"))
     assert len(commits) == 1

@@ -52,8 +52,11 @@ def test_dependencies_finish_before_dependants_start(max_parallel: int) -> None:
 
 def test_parallelism_reaches_the_limit() -> None:
     # security, devops and monitoring depend only on core: three can run at once.
-    recorder = _Recorder({name: 0.3 for name in
-                          ("security_compliance", "devops_infrastructure", "monitoring_observability")})
+    recorder = _Recorder(
+        dict.fromkeys(
+            ("security_compliance", "devops_infrastructure", "monitoring_observability"), 0.3
+        )
+    )
     run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 3)
     assert recorder.max_running == 3
 

@@ -73,6 +73,8 @@ class GenerationOptions:
     """Re-asks after an answer fails validation."""
     interactive: bool = False
     """Ask unanswered questions on the terminal."""
+    trust: bool = False
+    """Allow a ``--template``'s Jinja extensions (the bundled template is always trusted)."""
 
 
 def spec_digest(spec: SlotSpec) -> str:
@@ -226,7 +228,7 @@ def generate(
     provider = runtime.settings.provider if runtime else "blueprint"
     say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     started = time.perf_counter()
-    template = resolve_template(options.template, options.vcs_ref)
+    template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
     with staged(destination) as project:
         empty_slots: dict[str, Any] = {slot: {} for slot in AGENT_SLOTS}
         recorded = render(

@@ -49,6 +49,7 @@ def render(
                 overwrite=True,
                 quiet=True,
                 skip_tasks=True,
+                unsafe=template.trusted,
             )
     except ValueError as error:
         raise UserInputError(str(error).strip().splitlines()[0]) from None

@@ -24,7 +24,7 @@ import platformdirs
 from backendgen import __version__
 from backendgen.errors import TemplateError
 
-TEMPLATE_DIRS = ("templates",)
+TEMPLATE_DIRS = ("templates", "template_extensions")
 """Directories of the template root copied into the mirror, beside ``copier.yml``."""
 
 _GIT_IDENTITY = {
@@ -44,6 +44,8 @@ class TemplateRef:
     """Git URL or local path of the template repository."""
     vcs_ref: str | None
     """Tag or commit to render; None lets Copier pick the latest tag."""
+    trusted: bool = False
+    """Allow the template's Jinja extensions (the bundled template, or ``--trust``)."""
 
 
 def cache_dir() -> Path:
@@ -150,7 +152,7 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
             index = {}
         tags = _git(mirror, "tag", "--list").split()
         if index.get(digest) in tags:
-            return TemplateRef(src=str(mirror), vcs_ref=index[digest])
+            return TemplateRef(src=str(mirror), vcs_ref=index[digest], trusted=True)
         for child in mirror.iterdir():
             if child.name != ".git":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
@@ -164,19 +166,20 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
         _git(mirror, "tag", tag)
         index[digest] = tag
         index_path.write_text(json.dumps(index, indent=2), "utf-8")
-    return TemplateRef(src=str(mirror), vcs_ref=tag)
+    return TemplateRef(src=str(mirror), vcs_ref=tag, trusted=True)
 
 
-def resolve_template(src: str | None, vcs_ref: str | None) -> TemplateRef:
+def resolve_template(src: str | None, vcs_ref: str | None, *, trust: bool = False) -> TemplateRef:
     """Return the template to render: the user's, or the bundled one's tagged mirror.
 
     Args:
         src: ``--template`` (git URL or path), or None for the bundled template.
         vcs_ref: ``--vcs-ref``, or None.
+        trust: Allow a user template's Jinja extensions (``--trust``).
 
     Returns:
         The template reference.
     """
     if src is not None:
-        return TemplateRef(src=src, vcs_ref=vcs_ref)
+        return TemplateRef(src=src, vcs_ref=vcs_ref, trusted=trust)
     return publish_template(bundled_template_root(), cache_dir() / "template")
