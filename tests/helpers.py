@@ -7,6 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+from backendgen.questions.answers import Answers
+
+SHOP_ANSWERS = Answers(
+    project_name="shop",
+    project_description="A shop",
+    domain="ecommerce",
+    framework="fastapi",
+    database="postgresql",
+    auth="jwt",
+    compliance=["gdpr"],
+    scale="medium",
+    deployment="kubernetes",
+    ci_provider="github",
+)
+"""Answers of an e-commerce backend, for tests that build agent inputs directly."""
+
 VENV_BIN = Path(sys.executable).parent
 """The shared environment's bin directory (backendgen, copier, ruff, mypy, pytest)."""
 

@@ -14,6 +14,20 @@ from tests.helpers import project_env, run
 pytestmark = pytest.mark.slow
 
 
+def _mypy_strict(tmp_path: Path) -> list[str]:
+    """mypy --strict over a generated project's packages, its cache outside the project."""
+    packages = ["core", "security", "monitoring", "tests"]
+    return [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--cache-dir",
+        str(tmp_path / "mypy"),
+        *packages,
+    ]
+
+
 def _workcopy(project: Path, tmp_path: Path) -> Path:
     """A private copy, so tools' caches never touch the shared project."""
     copy = tmp_path / project.name
@@ -45,18 +59,7 @@ def test_generated_backend_passes_ruff_and_mypy_strict(
     for command in (
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
         [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."],
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "mypy"),
-            "core",
-            "security",
-            "monitoring",
-            "tests",
-        ],
+        _mypy_strict(tmp_path),
         [sys.executable, "-m", "bandit", "-q", "-r", "core", "security", "monitoring"],
     ):
         done = run(command, cwd=project, env=env)
@@ -126,18 +129,7 @@ def test_skeleton_with_every_slot_empty_is_a_working_project(tmp_path: Path) -> 
     )
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
     lint = run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "mypy"),
-            "core",
-            "security",
-            "monitoring",
-            "tests",
-        ],
+        _mypy_strict(tmp_path),
         cwd=project,
         env=project_env(),
     )

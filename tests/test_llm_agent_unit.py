@@ -16,21 +16,10 @@ from backendgen.agents.providers import LlmSettings
 from backendgen.agents.registry import agent_named
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import Price
-from backendgen.questions.answers import Answers
 from backendgen.questions.domain import load_catalogue_domain
+from tests.helpers import SHOP_ANSWERS
 
-ANSWERS = Answers(
-    project_name="shop",
-    project_description="A shop",
-    domain="ecommerce",
-    framework="fastapi",
-    database="postgresql",
-    auth="jwt",
-    compliance=["gdpr"],
-    scale="medium",
-    deployment="kubernetes",
-    ci_provider="github",
-)
+ANSWERS = SHOP_ANSWERS
 
 
 def _completion(

@@ -20,7 +20,6 @@ import yaml
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AGENTS, agent_named
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.questions.answers import Answers
 from backendgen.questions.domain import load_catalogue_domain
 from tests.fakes import (
     FakeOpenAI,
@@ -30,22 +29,11 @@ from tests.fakes import (
     request_name,
     running_server,
 )
-from tests.helpers import project_env, run_backendgen
+from tests.helpers import SHOP_ANSWERS, project_env, run_backendgen
 
 pytestmark = pytest.mark.slow
 
-ANSWERS = Answers(
-    project_name="wired",
-    project_description="Wired shop",
-    domain="ecommerce",
-    framework="fastapi",
-    database="postgresql",
-    auth="jwt",
-    compliance=["gdpr"],
-    scale="medium",
-    deployment="kubernetes",
-    ci_provider="github",
-)
+ANSWERS = SHOP_ANSWERS
 ANSWER_FLAGS = [
     arg
     for key, value in ANSWERS.model_dump().items()

@@ -105,12 +105,7 @@ def load_domain_file(path: Path) -> DomainSpec:
         from backendgen.questions.jdl import load_jdl  # JDL files (jdl imports this module)
 
         return load_jdl(path)[0]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserInputError(f"{path}: cannot read domain file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise UserInputError(f"{path}: domain file is not UTF-8 text") from None
+    text = read_domain_text(path)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -118,6 +113,20 @@ def load_domain_file(path: Path) -> DomainSpec:
         line = f":{mark.line + 1}" if mark is not None else ""
         raise UserInputError(f"{path}{line}: not valid YAML") from None
     return _validate(data, str(path))
+
+
+def read_domain_text(path: Path) -> str:
+    """Read a domain file as UTF-8 text.
+
+    Raises:
+        UserInputError: If it is unreadable or not UTF-8 (one line naming the file).
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserInputError(f"{path}: cannot read domain file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path}: domain file is not UTF-8 text") from None
 
 
 def _validate(data: Any, origin: str) -> DomainSpec:

@@ -1172,11 +1172,8 @@ def load_jdl(path: Path) -> tuple[DomainSpec, dict[str, str], list[str]]:
         UserInputError: If the file cannot be read, is not valid JDL, or does not map onto a
             valid domain spec (every problem as ``file:line: message``, joined by ``'; '``).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserInputError(f"{path}: cannot read domain file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise UserInputError(f"{path}: domain file is not UTF-8 text") from None
+    from backendgen.questions.domain import read_domain_text  # domain imports this module
+
+    text = read_domain_text(path)
     origin = str(path)
     return _Importer(parse_jdl(text, origin), origin).run(path.stem)
