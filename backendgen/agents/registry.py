@@ -71,7 +71,6 @@ AGENTS: tuple[AgentDefinition, ...] = (
         (
             "core_backend",
             "security_compliance",
-            "devops_infrastructure",
             "monitoring_observability",
         ),
         documentation_blueprint,
