@@ -6,7 +6,10 @@ answers, so the Copier template needs no custom filters to spell them.
 
 from __future__ import annotations
 
+import keyword
 import re
+
+from pydantic import BaseModel
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -18,6 +21,60 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 UPPER_SNAKE_CASE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 """An enum value: ``IN_TRANSIT``."""
+
+RESERVED_TYPE_NAMES: frozenset[str] = frozenset(
+    {
+        "User",
+        "AuditLog",
+        "AuditLogEntry",
+        "Base",
+        "TimestampMixin",
+        "Mapped",
+        "Boolean",
+        "Date",
+        "DateTime",
+        "Decimal",
+        "Enum",
+        "ForeignKey",
+        "Integer",
+        "Numeric",
+        "String",
+        "Text",
+        "Uuid",
+        "UUID",
+    }
+)
+"""Entity and enum names taken by the skeleton's tables or the generated modules' imports."""
+
+_SQL_WORDS = """
+    all analyse analyze and any array as asc asymmetric authorization binary both case cast
+    check collate collation column concurrently constraint create cross current_catalog
+    current_date current_role current_schema current_time current_timestamp current_user
+    default deferrable desc distinct do else end except false fetch for foreign freeze from
+    full grant group having ilike in initially inner intersect into is isnull join lateral
+    leading left like limit localtime localtimestamp natural not notnull null offset on only or
+    order outer overlaps placing primary references returning right select session_user
+    similar some symmetric system_user table tablesample then to trailing true union unique
+    user using variadic verbose when where window with date time timestamp interval"""
+
+_SQL_RESERVED = frozenset(_SQL_WORDS.split())
+"""PostgreSQL's reserved key words plus the SQL type words ``date``/``time``/... ."""
+
+RESERVED_PYTHON_NAMES: frozenset[str] = frozenset(
+    {k.lower() for k in [*keyword.kwlist, *keyword.softkwlist] if k != "_"}
+    | {n for n in dir(BaseModel) if not n.startswith("_")}
+    | {"id", "created_at", "updated_at", "metadata", "registry", "query", "type", "dt"}
+)
+"""Python keywords, pydantic/SQLAlchemy model attributes, names our code uses, our columns."""
+
+RESERVED_FIELD_NAMES: frozenset[str] = RESERVED_PYTHON_NAMES | _SQL_RESERVED
+"""Field names renamed to ``<name>_value``."""
+
+RESERVED_SUFFIX = "_value"
+"""What a reserved field name gets appended (``order`` -> ``order_value``)."""
+
+RESERVED_PREFIX = "App"
+"""What a reserved entity or enum name gets prepended (``User`` -> ``AppUser``)."""
 
 
 def snake(name: str) -> str:

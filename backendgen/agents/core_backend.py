@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, computed_field, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from backendgen.agents.spec_base import (
     EnumValue,
@@ -14,7 +14,24 @@ from backendgen.agents.spec_base import (
     SnakeName,
     SpecPart,
 )
-from backendgen.naming import kebab, plural, snake
+from backendgen.naming import (
+    RESERVED_FIELD_NAMES,
+    RESERVED_PREFIX,
+    RESERVED_PYTHON_NAMES,
+    RESERVED_SUFFIX,
+    RESERVED_TYPE_NAMES,
+    kebab,
+    plural,
+    snake,
+)
+
+
+def _not_reserved(name: str, reserved: frozenset[str], fix: str) -> str:
+    """Reject a name the generated Python or SQL cannot use, suggesting the safe spelling."""
+    if name in reserved:
+        raise ValueError(f"'{name}' is reserved in Python, SQL or the generated code; use '{fix}'")
+    return name
+
 
 FieldType = Literal[
     "string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "email", "enum"
@@ -53,6 +70,11 @@ class FieldSpec(SpecPart):
     pii: bool = Field(default=False, description="Personal data under GDPR.")
     phi: bool = Field(default=False, description="Protected health information under HIPAA.")
 
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, name: str) -> str:
+        return _not_reserved(name, RESERVED_FIELD_NAMES, f"{name}{RESERVED_SUFFIX}")
+
     @model_validator(mode="after")
     def _check_type_options(self) -> FieldSpec:
         if self.type == "enum" and self.enum is None:
@@ -81,6 +103,11 @@ class EnumSpec(SpecPart):
         min_length=1, max_length=30, description="Allowed values in UPPER_SNAKE_CASE."
     )
 
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, name: str) -> str:
+        return _not_reserved(name, RESERVED_TYPE_NAMES, f"{RESERVED_PREFIX}{name}")
+
     @model_validator(mode="after")
     def _check_unique_values(self) -> EnumSpec:
         if len(set(self.values)) != len(self.values):
@@ -101,6 +128,11 @@ class RelationshipSpec(SpecPart):
     )
     required: bool = Field(default=True, description="Whether the reference must be set.")
     description: ShortText = Field(default="", description="What the reference means.")
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, name: str) -> str:
+        return _not_reserved(name, RESERVED_PYTHON_NAMES, f"{name}{RESERVED_SUFFIX}")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -123,6 +155,11 @@ class EntitySpec(SpecPart):
     rules: list[ShortText] = Field(
         default_factory=list, max_length=10, description="Business rules in one sentence each."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, name: str) -> str:
+        return _not_reserved(name, RESERVED_TYPE_NAMES, f"{RESERVED_PREFIX}{name}")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -19,6 +19,7 @@ from backendgen.agents.security_compliance import Action
 from backendgen.agents.spec_base import ShortText, SnakeName
 from backendgen.agents.testing_qa import InvalidPayloadSpec, JsonScalar
 from backendgen.errors import UserInputError
+from backendgen.questions.reserved import map_reserved_names
 
 
 class RoleHint(BaseModel):
@@ -90,7 +91,7 @@ def load_catalogue_domain(name: str) -> DomainSpec:
 
 
 def load_domain_file(path: Path) -> DomainSpec:
-    """Load a user's YAML domain spec.
+    """Load a user's domain spec (YAML, or JDL by suffix).
 
     Args:
         path: The file given with ``--domain``.
@@ -105,6 +106,21 @@ def load_domain_file(path: Path) -> DomainSpec:
         from backendgen.questions.jdl import load_jdl  # JDL files (jdl imports this module)
 
         return load_jdl(path)[0]
+    return load_yaml_domain(path)[0]
+
+
+def load_yaml_domain(path: Path) -> tuple[DomainSpec, list[str]]:
+    """Load a YAML domain spec, renaming reserved names first.
+
+    Args:
+        path: The YAML file.
+
+    Returns:
+        The validated domain spec and one warning per renamed name.
+
+    Raises:
+        UserInputError: If the file is missing, not YAML, or not a valid domain spec.
+    """
     text = read_domain_text(path)
     try:
         data = yaml.safe_load(text)
@@ -112,7 +128,8 @@ def load_domain_file(path: Path) -> DomainSpec:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise UserInputError(f"{path}{line}: not valid YAML") from None
-    return _validate(data, str(path))
+    warnings = map_reserved_names(data) if isinstance(data, dict) else []
+    return _validate(data, str(path)), [f"{path}: {warning}" for warning in warnings]
 
 
 def read_domain_text(path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backendgen.questions.domain import DomainSpec, load_domain_file
+from backendgen.questions.domain import DomainSpec, load_yaml_domain
 from backendgen.questions.jdl import JDL_SUFFIXES, load_jdl
 
 
@@ -45,4 +45,5 @@ def load_domain_input(path: Path) -> DomainInput:
     if path.suffix.lower() in JDL_SUFFIXES:
         domain, answers, warnings = load_jdl(path)
         return DomainInput(domain, answers, warnings)
-    return DomainInput(load_domain_file(path))
+    domain, warnings = load_yaml_domain(path)
+    return DomainInput(domain, warnings=warnings)

@@ -67,7 +67,6 @@ without fields, names longer than 48 characters) are collected and raised togeth
 
 from __future__ import annotations
 
-import keyword
 import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -79,7 +78,7 @@ from typing import Annotated, Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
-from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 from pydantic_core import SchemaError
 
 from backendgen.agents.core_backend import (
@@ -90,7 +89,17 @@ from backendgen.agents.core_backend import (
     RelationshipSpec,
 )
 from backendgen.errors import UserInputError
-from backendgen.naming import PASCAL_CASE, SNAKE_CASE, UPPER_SNAKE_CASE, pascal, plural, snake
+from backendgen.naming import (
+    PASCAL_CASE,
+    RESERVED_FIELD_NAMES,
+    RESERVED_PYTHON_NAMES,
+    RESERVED_TYPE_NAMES,
+    SNAKE_CASE,
+    UPPER_SNAKE_CASE,
+    pascal,
+    plural,
+    snake,
+)
 from backendgen.questions.domain import DomainSpec
 
 JDL_SUFFIXES: tuple[str, ...] = (".jdl", ".jh")
@@ -107,54 +116,6 @@ MAX_STRING_LENGTH = 10000
 
 MAX_DESCRIPTION = 300
 """Longest description the spec accepts."""
-
-RESERVED_TYPE_NAMES: frozenset[str] = frozenset(
-    {
-        "User",
-        "AuditLog",
-        "AuditLogEntry",
-        "Base",
-        "TimestampMixin",
-        "Mapped",
-        "Boolean",
-        "Date",
-        "DateTime",
-        "Decimal",
-        "Enum",
-        "ForeignKey",
-        "Integer",
-        "Numeric",
-        "String",
-        "Text",
-        "Uuid",
-        "UUID",
-    }
-)
-"""Entity and enum names taken by the skeleton's tables or the generated modules' imports."""
-
-_SQL_WORDS = """
-    all analyse analyze and any array as asc asymmetric authorization binary both case cast
-    check collate collation column concurrently constraint create cross current_catalog
-    current_date current_role current_schema current_time current_timestamp current_user
-    default deferrable desc distinct do else end except false fetch for foreign freeze from
-    full grant group having ilike in initially inner intersect into is isnull join lateral
-    leading left like limit localtime localtimestamp natural not notnull null offset on only or
-    order outer overlaps placing primary references returning right select session_user
-    similar some symmetric system_user table tablesample then to trailing true union unique
-    user using variadic verbose when where window with date time timestamp interval"""
-
-_SQL_RESERVED = frozenset(_SQL_WORDS.split())
-"""PostgreSQL's reserved key words plus the SQL type words ``date``/``time``/... ."""
-
-_PYTHON_RESERVED = frozenset(
-    {k.lower() for k in [*keyword.kwlist, *keyword.softkwlist] if k != "_"}
-    | {n for n in dir(BaseModel) if not n.startswith("_")}
-    | {"id", "created_at", "updated_at", "metadata", "registry", "query", "type", "dt"}
-)
-"""Python keywords, pydantic/SQLAlchemy model attributes, names our code uses, our columns."""
-
-RESERVED_FIELD_NAMES: frozenset[str] = _PYTHON_RESERVED | _SQL_RESERVED
-"""Field names renamed to ``<name>_value``."""
 
 _TYPES: dict[str, tuple[FieldType, str]] = {
     "String": ("string", ""),
@@ -976,7 +937,7 @@ class _Importer:
         owner, other = (rel.target, rel.source) if one_to_many else (rel.source, rel.target)
         owner_name = self.entity_names[owner.entity]
         raw = owner.field or other.entity
-        name = self._member_name(owner.entity, raw, rel.line, _PYTHON_RESERVED)
+        name = self._member_name(owner.entity, raw, rel.line, RESERVED_PYTHON_NAMES)
         label = f"relationship '{raw}'"
         if name is None or not (
             self._register(owner_name, name, label, rel.line)
