@@ -48,18 +48,25 @@ def _parser() -> argparse.ArgumentParser:
     template = new.add_argument_group("template")
     template.add_argument("--template", metavar="SRC", help="template git URL or path")
     template.add_argument("--vcs-ref", metavar="REF", help="template tag or commit")
-    template.add_argument(
-        "--trust", action="store_true", help="allow the template's Jinja extensions"
-    )
+    _add_trust_option(template)
     _add_llm_options(new)
     again = commands.add_parser("regenerate", help="re-run one agent on a generated project")
     again.add_argument("destination", type=Path, metavar="DEST", help="a generated project")
     again.add_argument("--agent", required=True, help="the agent to re-run")
     again.add_argument("--requirements", help="new free-text requirements")
+    _add_trust_option(again)
     _add_llm_options(again)
     schema = commands.add_parser("schema", help="print a JSON Schema (for editors)")
     schema.add_argument("which", choices=sorted(SCHEMAS), help="which document")
     return parser
+
+
+def _add_trust_option(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "--trust",
+        action="store_true",
+        help="allow a --template's Jinja extensions (the bundled template is always trusted)",
+    )
 
 
 def _add_llm_options(command: argparse.ArgumentParser) -> None:
@@ -177,7 +184,7 @@ def _regenerate(args: argparse.Namespace) -> int:
             args.destination,
             args.agent,
             requirements=args.requirements,
-            options=_options(args),
+            options=_options(args, trust=args.trust),
             progress=progress,
         )
     _print_report(report, args.destination, "regenerated")

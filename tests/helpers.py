@@ -62,3 +62,36 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def synthetic_domain(entities: int) -> dict[str, object]:
+    """A YAML-ready domain of ``entities`` entities, each referencing the one before it."""
+    items: list[dict[str, object]] = []
+    samples: dict[str, dict[str, object]] = {}
+    for index in range(entities):
+        name = f"Item{index:03d}"
+        fields = [
+            {
+                "name": "title",
+                "type": "string",
+                "max_length": 120,
+                "description": f"Title of {name}",
+            },
+            {"name": "quantity", "type": "integer", "minimum": 0, "maximum": 1000},
+            {"name": "price", "type": "decimal", "minimum": 0, "required": False},
+            {"name": "active", "type": "boolean"},
+            {"name": "state", "type": "enum", "enum": "ItemState", "required": False},
+        ]
+        relationships = (
+            [{"name": "parent", "target": f"Item{index - 1:03d}", "required": False}]
+            if index
+            else []
+        )
+        items.append({"name": name, "fields": fields, "relationships": relationships})
+        samples[name] = {"title": f"{name} sample", "quantity": 5, "active": True}
+    return {
+        "title": "Synthetic",
+        "entities": items,
+        "enums": [{"name": "ItemState", "values": ["DRAFT", "LIVE", "RETIRED"]}],
+        "samples": samples,
+    }

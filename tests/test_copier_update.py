@@ -84,6 +84,7 @@ def test_copier_update_rerenders_agent_content_without_llm(
         str(tmp_path / "template"),
         "--vcs-ref",
         "v1.0.0",
+        "--trust",
     )
     assert done.returncode == 0, done.stderr
     answers_v1 = yaml.safe_load((project / ".copier-answers.yml").read_text())
@@ -125,3 +126,16 @@ def test_copier_update_rerenders_agent_content_without_llm(
     assert "Team note: owned by the payments squad." in readme.read_text()
     assert requests == []
     assert not list(project.rglob("*.rej"))
+
+
+def test_untrusted_user_template_is_refused_with_one_line(tmp_path: Path) -> None:
+    _template_repo(tmp_path / "template")
+    project = tmp_path / "service"
+    done = run_backendgen(
+        "new", str(project), "--defaults", "--template", str(tmp_path / "template")
+    )
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    assert message.startswith("backendgen: error: template ")
+    assert "--trust" in message
+    assert not project.exists()

@@ -53,6 +53,8 @@ def render(
             )
     except ValueError as error:
         raise UserInputError(str(error).strip().splitlines()[0]) from None
+    except copier.errors.UnsafeTemplateError:
+        raise UserInputError(untrusted_message(template.src)) from None
     except CopierError as error:
         raise TemplateError(f"cannot render template {template.src}: {error}") from None
     except jinja2.TemplateError as error:
@@ -63,6 +65,11 @@ def render(
         )
         raise TemplateError(f"template {template.src} failed to render{where}: {error}") from None
     return read_answers(project)
+
+
+def untrusted_message(src: str) -> str:
+    """The one-line error for a template whose Jinja extensions were not trusted."""
+    return f"template {src} runs Jinja extensions; pass --trust if you trust it"
 
 
 def read_answers(project: Path) -> dict[str, Any]:

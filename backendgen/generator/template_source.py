@@ -169,6 +169,16 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
     return TemplateRef(src=str(mirror), vcs_ref=tag, trusted=True)
 
 
+def bundled_mirror() -> Path:
+    """Return the git repository the bundled template is published into."""
+    return cache_dir() / "template"
+
+
+def is_bundled_mirror(src: str) -> bool:
+    """Tell whether a project's recorded ``_src_path`` is the bundled template's mirror."""
+    return Path(src).expanduser().resolve() == bundled_mirror().resolve()
+
+
 def resolve_template(src: str | None, vcs_ref: str | None, *, trust: bool = False) -> TemplateRef:
     """Return the template to render: the user's, or the bundled one's tagged mirror.
 
@@ -182,4 +192,4 @@ def resolve_template(src: str | None, vcs_ref: str | None, *, trust: bool = Fals
     """
     if src is not None:
         return TemplateRef(src=src, vcs_ref=vcs_ref, trusted=trust)
-    return publish_template(bundled_template_root(), cache_dir() / "template")
+    return publish_template(bundled_template_root(), bundled_mirror())
