@@ -17,11 +17,12 @@ from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.prompts import MAX_DETAIL_LEVEL, build_messages
-from backendgen.agents.providers import LlmSettings, RawCreate
+from backendgen.agents.providers import RawCreate
 from backendgen.agents.registry import AgentDefinition
+from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.generator.llm_cache import CachedResult, LlmCache, cache_key
-from backendgen.generator.pricing import Price, cost_usd
+from backendgen.generator.llm_cache import CachedResult, cache_key
+from backendgen.generator.pricing import cost_usd
 from backendgen.generator.report import AgentReport
 
 # instructor logs every failed attempt at ERROR; backendgen reports them itself, once.
@@ -33,9 +34,6 @@ CHARS_PER_TOKEN = 3.5
 
 MIN_COMPLETION_TOKENS = 256
 """A request whose budget leaves less than this for the answer is not sent."""
-
-UNREACHABLE = "endpoint unreachable"
-"""The fallback reason when no connection to the endpoint could be made."""
 
 
 def estimate_tokens(messages: list[dict[str, str]]) -> int:
@@ -68,34 +66,6 @@ class Usage:
             if usage is not None:
                 self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
                 self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
-
-
-@dataclass(frozen=True)
-class LlmRuntime:
-    """Everything an LLM agent run needs besides its input."""
-
-    settings: LlmSettings
-    create: RawCreate
-    prices: dict[str, Price]
-    cache: LlmCache | None
-    token_budget: int = 4000
-    """Prompt plus completion tokens one request may use."""
-    endpoint_down: threading.Event = field(default_factory=threading.Event)
-    """Set once the endpoint proved unreachable: later agents fall back without trying."""
-
-
-@dataclass(frozen=True)
-class AgentOutcome:
-    """An agent's spec and report, plus what caching and compression saved."""
-
-    spec: SlotSpec
-    report: AgentReport
-    full_prompt_tokens: int
-    """Estimated tokens of the uncompressed prompt (what a naive run would send)."""
-    sent_prompt_tokens: int
-    """Estimated tokens of the prompt actually sent (0 for a cache hit or fallback)."""
-    cached_tokens: int = 0
-    """Tokens the cached result cost when it was first produced (cache hits only)."""
 
 
 def _counting(create: RawCreate, usage: Usage) -> RawCreate:

@@ -12,22 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import instructor
+from typing import TYPE_CHECKING, Any
 
 from backendgen.errors import UserInputError
+
+if TYPE_CHECKING:
+    import instructor
 
 RawCreate = Callable[..., Any]
 """``create(messages=..., model=..., max_tokens=..., **kw) -> ChatCompletion``."""
 
-MODES = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "json": instructor.Mode.JSON,
-    "md_json": instructor.Mode.MD_JSON,
-}
-"""Instructor modes selectable with ``--mode``."""
+MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
+"""Instructor modes selectable with ``--mode``, by the name of their ``instructor.Mode``."""
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -57,8 +53,10 @@ class LlmSettings:
 
     def instructor_mode(self) -> instructor.Mode:
         """Tools for OpenAI itself; JSON schema for local and self-hosted servers."""
+        import instructor  # the LLM stack loads only when an LLM is used
+
         if self.mode is not None:
-            return MODES[self.mode]
+            return instructor.Mode[MODES[self.mode]]
         if self.provider == "openai" and (
             self.base_url is None or "api.openai.com" in self.base_url
         ):

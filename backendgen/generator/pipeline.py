@@ -11,15 +11,15 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.llm_agent import UNREACHABLE, AgentOutcome, LlmRuntime, run_llm_agent
 from backendgen.agents.providers import raw_create, settings_from_environment
 from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
@@ -31,10 +31,11 @@ from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
+from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import AGENT_SLOTS, check_partial_answers, parse_answers
 from backendgen.questions.domain import load_catalogue_domain
-from backendgen.questions.domain_input import load_domain_input
+from backendgen.questions.domain_input import DomainInput, load_domain_input
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
@@ -142,6 +143,19 @@ def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOu
     return AgentOutcome(spec, report, full_prompt_tokens=0, sent_prompt_tokens=0)
 
 
+def llm_outcome(
+    agent: AgentDefinition, source: BlueprintInput, runtime: LlmRuntime
+) -> AgentOutcome:
+    """Produce one agent's spec through the LLM (its blueprint on failure).
+
+    The LLM stack (``openai``, ``instructor``) is imported here, on first use, so offline
+    runs do not pay for loading it.
+    """
+    from backendgen.agents.llm_agent import run_llm_agent
+
+    return run_llm_agent(agent, source, runtime)
+
+
 def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
     """Build the LLM runtime the options ask for; None for the ``blueprint`` provider.
 
@@ -188,6 +202,32 @@ def agent_trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
     return trailers
 
 
+def checked_input(
+    given: Mapping[str, Any], domain_file: Path | None, say: Callable[[str], None]
+) -> tuple[dict[str, Any], DomainInput | None]:
+    """Check the given answers and load the domain file, before anything is rendered.
+
+    Args:
+        given: Answers given by the user.
+        domain_file: A YAML or JDL domain spec, or None.
+        say: Receives the domain file's warnings.
+
+    Returns:
+        The answers (the domain file's, overridden by the user's) and the loaded domain.
+
+    Raises:
+        UserInputError: For bad answers or a bad domain file.
+    """
+    answers = resolve_domain(given, domain_file)
+    check_partial_answers(answers)
+    domain_input = load_domain_input(domain_file) if domain_file is not None else None
+    if domain_input is not None:
+        answers = {**domain_input.answers, **answers}  # the user's own answers win
+        for warning in domain_input.warnings:
+            say(f"warning: {warning}")
+    return answers, domain_input
+
+
 def generate(
     destination: Path,
     given: Mapping[str, Any],
@@ -216,19 +256,14 @@ def generate(
     progress = progress or SilentProgress()
     say = progress.line
     check_options(options)
-    given = resolve_domain(given, domain_file)
-    check_partial_answers(given)
-    # A bad domain file fails here, before anything is rendered.
-    domain_input = load_domain_input(domain_file) if domain_file is not None else None
-    if domain_input is not None:
-        given = {**domain_input.answers, **given}  # the user's own answers win
-        for warning in domain_input.warnings:
-            say(f"warning: {warning}")
+    given, domain_input = checked_input(given, domain_file, say)
     runtime = llm_runtime(options)
     provider = runtime.settings.provider if runtime else "blueprint"
     say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
+    # Each agent's commit re-renders only the files that read its slot, when that is knowable.
+    slot_readers = stage_template(template.files, AGENT_SLOTS) if template.files else None
     with staged(destination) as project:
         empty_slots: dict[str, Any] = {slot: {} for slot in AGENT_SLOTS}
         recorded = render(
@@ -254,7 +289,7 @@ def generate(
             progress.agent_started(agent.name)
             if runtime is None:
                 return blueprint_outcome(agent, source)
-            outcome = run_llm_agent(agent, source, runtime)
+            outcome = llm_outcome(agent, source, runtime)
             reason = outcome.report.fallback_reason
             if reason and reason not in warned:
                 if reason == UNREACHABLE:
@@ -266,7 +301,12 @@ def generate(
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
             data[agent.slot] = outcome.spec.model_dump(mode="json")
-            render(project, template, data)
+            render(
+                project,
+                template,
+                data,
+                exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
+            )
             outcome.report.commit = commit_all(
                 repo,
                 agent_commit_message(agent, outcome),

@@ -17,8 +17,8 @@ import git
 from copier.errors import CopierError
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.llm_agent import AgentOutcome, run_llm_agent
 from backendgen.agents.registry import AGENT_NAMES, agent_named
+from backendgen.agents.runtime import AgentOutcome
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.git_repo import commit_all
@@ -27,6 +27,7 @@ from backendgen.generator.pipeline import (
     agent_commit_message,
     agent_trailers,
     blueprint_outcome,
+    llm_outcome,
     llm_runtime,
 )
 from backendgen.generator.progress import Progress, SilentProgress
@@ -97,7 +98,7 @@ def regenerate(
     progress.agent_started(agent.name)
     started = time.perf_counter()
     outcome: AgentOutcome = (
-        run_llm_agent(agent, source, runtime) if runtime else blueprint_outcome(agent, source)
+        llm_outcome(agent, source, runtime) if runtime else blueprint_outcome(agent, source)
     )
     data: dict[str, Any] = {agent.slot: outcome.spec.model_dump(mode="json")}
     if requirements is not None:

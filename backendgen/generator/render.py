@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,12 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 
 def render(
-    project: Path, template: TemplateRef, data: Mapping[str, Any], *, interactive: bool = False
+    project: Path,
+    template: TemplateRef,
+    data: Mapping[str, Any],
+    *,
+    interactive: bool = False,
+    exclude: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Render ``template`` into ``project`` (overwriting) and return the recorded answers.
 
@@ -28,6 +33,8 @@ def render(
         template: The template and version to render.
         data: Answers to use; unanswered questions take their defaults unless ``interactive``.
         interactive: Ask the unanswered questions on the terminal (Copier's questionnaire).
+        exclude: Extra gitignore-style patterns of files not to render (they keep their
+            content from the earlier render).
 
     Returns:
         The answers Copier recorded in ``.copier-answers.yml``.
@@ -50,6 +57,7 @@ def render(
                 quiet=True,
                 skip_tasks=True,
                 unsafe=template.trusted,
+                exclude=list(exclude),
             )
     except ValueError as error:
         raise UserInputError(str(error).strip().splitlines()[0]) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backendgen.agents.llm_agent import AgentOutcome
+from backendgen.agents.runtime import AgentOutcome
 
 
 def measured_savings(outcomes: Sequence[AgentOutcome]) -> dict[str, float | int]:

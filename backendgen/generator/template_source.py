@@ -46,6 +46,8 @@ class TemplateRef:
     """Tag or commit to render; None lets Copier pick the latest tag."""
     trusted: bool = False
     """Allow the template's Jinja extensions (the bundled template, or ``--trust``)."""
+    files: Path | None = None
+    """A local directory holding the template's files at ``vcs_ref``, when known."""
 
 
 def cache_dir() -> Path:
@@ -152,7 +154,7 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
             index = {}
         tags = _git(mirror, "tag", "--list").split()
         if index.get(digest) in tags:
-            return TemplateRef(src=str(mirror), vcs_ref=index[digest], trusted=True)
+            return TemplateRef(src=str(mirror), vcs_ref=index[digest], trusted=True, files=root)
         for child in mirror.iterdir():
             if child.name != ".git":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
@@ -166,7 +168,7 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
         _git(mirror, "tag", tag)
         index[digest] = tag
         index_path.write_text(json.dumps(index, indent=2), "utf-8")
-    return TemplateRef(src=str(mirror), vcs_ref=tag, trusted=True)
+    return TemplateRef(src=str(mirror), vcs_ref=tag, trusted=True, files=root)
 
 
 def bundled_mirror() -> Path:

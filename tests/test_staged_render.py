@@ -1,0 +1,112 @@
+"""Agents' re-renders skip files that do not read their slot, and lose nothing by it."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import copier
+import git
+import pytest
+import yaml
+from pathspec import PathSpec
+
+from backendgen.generator.staging import path_pattern, stage_template
+from backendgen.generator.template_source import bundled_template_root
+from backendgen.questions.answers import AGENT_SLOTS
+
+
+def _committed_tree(commit: git.Commit) -> dict[str, bytes]:
+    return {
+        str(item.path): item.data_stream.read()
+        for item in commit.tree.traverse()
+        if isinstance(item, git.Blob)
+    }
+
+
+def _full_render(answers: dict[str, object], destination: Path) -> dict[str, bytes]:
+    """Render every file of the template version ``answers`` records, as git would commit it."""
+    data = {k: v for k, v in answers.items() if not k.startswith("_")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+        copier.run_copy(
+            str(answers["_src_path"]),
+            destination,
+            data=data,
+            vcs_ref=str(answers["_commit"]),
+            defaults=True,
+            quiet=True,
+            skip_tasks=True,
+            unsafe=True,
+        )
+    repo = git.Repo.init(destination)
+    repo.git.add("--all")
+    return {path: (destination / path).read_bytes() for path in repo.git.ls_files().splitlines()}
+
+
+@pytest.mark.parametrize("name", ["defaults", "healthcare"])
+def test_every_agent_commit_equals_a_full_render(
+    generated_projects: dict[str, Path], name: str, tmp_path: Path
+) -> None:
+    repo = git.Repo(generated_projects[name])
+    agent_commits = list(reversed(list(repo.iter_commits())))[1:]
+    assert len(agent_commits) == len(AGENT_SLOTS)
+    for index, commit in enumerate(agent_commits):
+        committed = _committed_tree(commit)
+        answers = yaml.safe_load(committed[".copier-answers.yml"])
+        full = _full_render(answers, tmp_path / f"full{index}")
+        assert sorted(committed) == sorted(full), commit.summary
+        differing = [path for path in full if committed[path] != full[path]]
+        assert differing == [], commit.summary
+
+
+def test_staging_skips_the_files_that_do_not_read_the_slot() -> None:
+    staged = stage_template(bundled_template_root(), AGENT_SLOTS)
+    assert staged is not None
+    core = PathSpec.from_lines("gitignore", staged.excludes("slot_core_backend"))
+    testing = PathSpec.from_lines("gitignore", staged.excludes("slot_testing_qa"))
+    assert not core.match_file("core/models/order.py")
+    assert not core.match_file(".copier-answers.yml")
+    assert core.match_file("Makefile")
+    assert testing.match_file("core/models/order.py")
+    assert not testing.match_file(".copier-answers.yml")
+
+
+def test_path_pattern_widens_jinja_and_escapes_literals() -> None:
+    pattern = path_pattern(
+        "core/models/{% yield e from slot_core_backend.get('entities', []) %}"
+        "{{ e.module }}{% endyield %}.py"
+    )
+    assert pattern == "/core/models/*.py"
+    literal = PathSpec.from_lines("gitignore", [path_pattern("docs/[draft] #1 !.md")])
+    assert literal.match_file("docs/[draft] #1 !.md")
+    assert not literal.match_file("docs/d #1 !.md")
+    spec = PathSpec.from_lines("gitignore", [pattern])
+    assert spec.match_file("core/models/order_item.py")
+    assert not spec.match_file("core/models/sub/order_item.py")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{% include 'other.jinja' %}",
+        "{%- from 'macros.jinja' import field %}",
+        "{{ _copier_answers }}",
+        "{{ _copier_conf.data }}",
+    ],
+)
+def test_indirect_reads_turn_staging_off(tmp_path: Path, content: str) -> None:
+    (tmp_path / "copier.yml").write_text("_subdirectory: files\nslot_core_backend:\n  type: yaml\n")
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "plain.txt.jinja").write_text("{{ slot_core_backend }}")
+    assert stage_template(tmp_path, AGENT_SLOTS) is not None
+    (tmp_path / "files" / "sneaky.txt.jinja").write_text(content)
+    assert stage_template(tmp_path, AGENT_SLOTS) is None
+
+
+def test_a_question_computed_from_a_slot_turns_staging_off(tmp_path: Path) -> None:
+    (tmp_path / "copier.yml").write_text(
+        "slot_core_backend:\n  type: yaml\n"
+        "entity_count:\n  default: '{{ slot_core_backend.entities | length }}'\n"
+    )
+    assert stage_template(tmp_path, AGENT_SLOTS) is None
