@@ -53,6 +53,7 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_new.py
 	$(BIN)/python bench/bench_llm.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) demo-backend .pytest_cache .mypy_cache .ruff_cache
