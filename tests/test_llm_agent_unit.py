@@ -180,3 +180,51 @@ def test_max_tokens_is_the_budget_left_after_the_prompt() -> None:
     )
     sent = create.requests[0]
     assert sent["max_tokens"] == 3000 - estimate_tokens(sent["messages"][:2])
+
+
+def _declared_core() -> dict[str, Any]:
+    """The ecommerce domain's core spec as declared, as a model would send it back."""
+    return core_blueprint(_source()).model_dump(mode="json")
+
+
+def test_a_model_may_enrich_the_declared_domain() -> None:
+    enriched = _declared_core()
+    customer = next(e for e in enriched["entities"] if e["name"] == "Customer")
+    customer["fields"].append({"name": "nickname", "type": "string", "max_length": 40})
+    customer["rules"].append("Nicknames are shown publicly.")
+    enriched["enums"].append({"name": "Tier", "values": ["BRONZE", "GOLD"]})
+    create = ScriptedCreate(enriched)
+    outcome = run_llm_agent(agent_named("core_backend"), _source(), _runtime(create))
+    assert outcome.report.source == "llm"
+    spec = outcome.spec.model_dump()
+    names = [f["name"] for e in spec["entities"] if e["name"] == "Customer" for f in e["fields"]]
+    assert "nickname" in names
+    assert len(create.requests) == 1
+
+
+def test_dropping_a_declared_field_is_reasked() -> None:
+    declared = _declared_core()
+    dropped = json.loads(json.dumps(declared))
+    product = next(e for e in dropped["entities"] if e["name"] == "Product")
+    product["fields"] = [f for f in product["fields"] if f["name"] != "sku"]
+    create = ScriptedCreate(dropped, declared)
+    outcome = run_llm_agent(agent_named("core_backend"), _source(), _runtime(create))
+    assert outcome.report.source == "llm"
+    assert len(create.requests) == 2
+    assert "field Product.sku is missing" in json.dumps(create.requests[1]["messages"])
+
+
+def test_a_model_that_keeps_changing_the_declared_domain_falls_back() -> None:
+    changed = _declared_core()
+    product = next(e for e in changed["entities"] if e["name"] == "Product")
+    price = next(f for f in product["fields"] if f["name"] == "price")
+    price["type"] = "integer"
+    changed["enums"] = [e for e in changed["enums"] if e["name"] != "OrderStatus"]
+    create = ScriptedCreate(changed)
+    outcome = run_llm_agent(agent_named("core_backend"), _source(), _runtime(create))
+    assert outcome.report.source == "blueprint"
+    assert len(create.requests) == 3
+    reask = json.dumps(create.requests[1]["messages"])
+    assert "field Product.price changed ['type']" in reask
+    assert "enum OrderStatus is missing" in reask
+    assert outcome.spec.model_dump() == core_blueprint(_source()).model_dump()

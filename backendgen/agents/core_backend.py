@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from backendgen.agents.spec_base import (
     EnumValue,
@@ -40,6 +47,9 @@ FieldType = Literal[
 
 BASE_REVISION = "0000_base"
 """The skeleton's Alembic revision every entity migration chain starts from."""
+
+DECLARED = "declared_domain"
+"""Validation-context key of the domain as declared: a core spec must keep all of it."""
 
 CRUD_ACTIONS: tuple[str, ...] = ("create", "read", "update", "delete")
 """The actions every entity endpoint set supports, in permission-matrix order."""
@@ -261,6 +271,17 @@ class CoreBackendSpec(SlotSpec):
         return paths
 
     @model_validator(mode="after")
+    def _keep_declared(self, info: ValidationInfo) -> CoreBackendSpec:
+        declared = info.context.get(DECLARED) if isinstance(info.context, dict) else None
+        if isinstance(declared, CoreBackendSpec):
+            problems = declared_changes(declared, self)
+            if problems:
+                shown = "; ".join(problems[:20])
+                more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+                raise ValueError(f"keep the declared domain unchanged: {shown}{more}")
+        return self
+
+    @model_validator(mode="after")
     def _check_references(self) -> CoreBackendSpec:
         problems: list[str] = []
         entity_names = [e.name for e in self.entities]
@@ -286,3 +307,56 @@ class CoreBackendSpec(SlotSpec):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def _changed_keys(declared: BaseModel, given: BaseModel) -> list[str]:
+    """Keys whose declared value ``given`` changed; an empty description may be filled in."""
+    nested = {"fields", "relationships", "rules", *type(declared).model_computed_fields}
+    want: dict[str, Any] = declared.model_dump(exclude=nested)
+    have: dict[str, Any] = given.model_dump(exclude=nested)
+    if not want.get("description"):
+        want.pop("description", None)
+    return sorted(key for key, value in want.items() if have.get(key) != value)
+
+
+def declared_changes(declared: CoreBackendSpec, spec: CoreBackendSpec) -> list[str]:
+    """List what ``spec`` dropped or changed of the ``declared`` domain (additions are fine).
+
+    Args:
+        declared: The domain as the user (or the catalogue) declared it.
+        spec: A core backend spec, e.g. from a model enriching the domain.
+
+    Returns:
+        One message per dropped or changed entity, field, relationship, rule or enum.
+    """
+    problems: list[str] = []
+    for want in declared.entities:
+        got = spec.entity(want.name)
+        if got is None:
+            problems.append(f"entity {want.name} is missing")
+            continue
+        problems += [f"{want.name}.{key} changed" for key in _changed_keys(want, got)]
+        for kind, wanted, present in (
+            ("field", want.fields, {f.name: f for f in got.fields}),
+            ("relationship", want.relationships, {r.name: r for r in got.relationships}),
+        ):
+            for part in wanted:
+                match = present.get(part.name)
+                if match is None:
+                    problems.append(f"{kind} {want.name}.{part.name} is missing")
+                else:
+                    changed = _changed_keys(part, match)
+                    if changed:
+                        problems.append(f"{kind} {want.name}.{part.name} changed {changed}")
+        problems += [
+            f"rule of {want.name} is missing: {rule!r}"
+            for rule in want.rules
+            if rule not in got.rules
+        ]
+    enums = {e.name: e for e in spec.enums}
+    for enum in declared.enums:
+        if enum.name not in enums:
+            problems.append(f"enum {enum.name} is missing")
+        elif enums[enum.name].values != enum.values:
+            problems.append(f"enum {enum.name} values changed")
+    return problems

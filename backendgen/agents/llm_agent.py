@@ -123,7 +123,7 @@ def run_llm_agent(
     """
     started = time.perf_counter()
     settings = runtime.settings
-    context = dict(source.upstream)
+    context = source.validation_context()
     full = build_messages(agent.name, source.answers, source.domain, source.upstream)
     full_tokens = estimate_tokens(full)
     messages, level = full, 0

@@ -132,7 +132,7 @@ def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOu
     started = time.perf_counter()
     draft = agent.blueprint(source)
     spec = agent.spec_type.model_validate(
-        draft.model_dump(mode="json"), context=dict(source.upstream)
+        draft.model_dump(mode="json"), context=source.validation_context()
     )
     report = AgentReport(
         name=agent.name,

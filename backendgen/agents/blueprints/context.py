@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backendgen.agents.core_backend import CoreBackendSpec
+from backendgen.agents.core_backend import DECLARED, CoreBackendSpec
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.questions.answers import Answers
 from backendgen.questions.domain import DomainSpec
@@ -18,6 +18,10 @@ class BlueprintInput:
     answers: Answers
     domain: DomainSpec
     upstream: Mapping[str, SlotSpec] = field(default_factory=dict)
+
+    def validation_context(self) -> dict[str, SlotSpec]:
+        """The context a spec is validated with: upstream specs and the declared domain."""
+        return {**self.upstream, DECLARED: self.domain.core_spec()}
 
     @property
     def core(self) -> CoreBackendSpec:
