@@ -42,6 +42,8 @@ def _generate(base_url: str, destination: Path, cache: Path, parallel: int) -> f
             base_url,
             "--max-parallel",
             str(parallel),
+            "--timeout",
+            "600",  # a long answer at the simulated speed must not time out
         ],
         check=True,
         capture_output=True,

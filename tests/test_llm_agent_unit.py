@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,13 @@ class ScriptedCreate:
 
 
 def _runtime(
-    create: ScriptedCreate, tmp_path: Path | None = None, *, mode: str = "tools", budget: int = 6000
+    create: Any,
+    tmp_path: Path | None = None,
+    *,
+    mode: str = "tools",
+    budget: int = 6000,
+    per_request: int = 100,
+    parallel: int = 1,
 ) -> LlmRuntime:
     return LlmRuntime(
         settings=LlmSettings(
@@ -75,6 +82,8 @@ def _runtime(
         prices={"test-model": Price(input=1.0, output=2.0)},
         cache=LlmCache(tmp_path / "cache") if tmp_path else None,
         token_budget=budget,
+        entities_per_request=per_request,
+        max_parallel=parallel,
     )
 
 
@@ -227,4 +236,55 @@ def test_a_model_that_keeps_changing_the_declared_domain_falls_back() -> None:
     reask = json.dumps(create.requests[1]["messages"])
     assert "field Product.price changed ['type']" in reask
     assert "enum OrderStatus is missing" in reask
+    assert outcome.spec.model_dump() == core_blueprint(_source()).model_dump()
+
+
+class GroupedCreate:
+    """Answers each core request with the declared entities it asked for (plus one field)."""
+
+    def __init__(self, *, add_shared_entity: bool = False) -> None:
+        self.asked: list[list[str]] = []
+        self.add_shared_entity = add_shared_entity
+        self.lock = threading.Lock()
+
+    def __call__(self, **kwargs: Any) -> ChatCompletion:
+        user = next(m for m in kwargs["messages"] if m["role"] == "user")
+        wanted = [e["name"] for e in json.loads(user["content"])["domain"]["entities"]]
+        with self.lock:
+            self.asked.append(wanted)
+        spec = _declared_core()
+        spec["entities"] = [e for e in spec["entities"] if e["name"] in wanted]
+        spec["entities"][0]["fields"].append({"name": "note", "type": "text"})
+        if self.add_shared_entity:
+            extra = {"name": "AuditTrail", "fields": [{"name": "detail", "type": "text"}]}
+            spec["entities"].append(extra)
+        return _completion(spec, tools="tools" in kwargs)
+
+
+def test_core_fans_out_by_entity_group_and_merges() -> None:
+    create = GroupedCreate()
+    outcome = run_llm_agent(
+        agent_named("core_backend"), _source(), _runtime(create, per_request=3, parallel=2)
+    )
+    declared = [e.name for e in load_catalogue_domain("ecommerce").entities]
+    assert sorted(map(len, create.asked)) == sorted(
+        len(declared[i : i + 3]) for i in range(0, len(declared), 3)
+    )
+    assert sorted(n for group in create.asked for n in group) == sorted(declared)
+    assert outcome.report.source == "llm"
+    assert outcome.report.requests == len(create.asked)
+    assert outcome.report.prompt_tokens == 100 * len(create.asked)
+    spec = outcome.spec.model_dump()
+    assert [e["name"] for e in spec["entities"]] == declared
+    notes = [e["name"] for e in spec["entities"] if "note" in [f["name"] for f in e["fields"]]]
+    assert sorted(notes) == sorted(group[0] for group in create.asked)
+
+
+def test_inconsistent_groups_fall_back_to_the_whole_blueprint() -> None:
+    create = GroupedCreate(add_shared_entity=True)
+    outcome = run_llm_agent(agent_named("core_backend"), _source(), _runtime(create, per_request=3))
+    assert outcome.report.source == "blueprint"
+    assert outcome.report.fallback_reason is not None
+    assert "merged groups are inconsistent" in outcome.report.fallback_reason
+    assert "duplicate entity names" in outcome.report.fallback_reason
     assert outcome.spec.model_dump() == core_blueprint(_source()).model_dump()

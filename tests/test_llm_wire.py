@@ -19,6 +19,7 @@ import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AGENTS, agent_named
+from backendgen.agents.runtime import LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.questions.domain import load_catalogue_domain
 from tests.fakes import (
@@ -62,8 +63,27 @@ MODEL_ANSWERS = _model_answers()
 NAME_TO_AGENT = {agent.spec_type.__name__: agent.name for agent in AGENTS}
 
 
+CORE = "CoreBackendSpec"
+DOMAIN_ENTITIES = len(load_catalogue_domain("ecommerce").entities)
+CORE_GROUPS = -(-DOMAIN_ENTITIES // LlmRuntime.entities_per_request)
+"""The core agent asks for the domain in groups of entities (ceiling division)."""
+REQUESTS = len(AGENTS) - 1 + CORE_GROUPS
+"""Requests of one run where every agent succeeds at once."""
+
+
+def requested_entities(body: Mapping[str, Any]) -> list[str]:
+    """The entity names a core request lists in its domain context."""
+    user = next(m for m in body["messages"] if m["role"] == "user")
+    return [e["name"] for e in json.loads(user["content"])["domain"]["entities"]]
+
+
 def consistent_model(body: Mapping[str, Any]) -> Payload:
-    return Payload(MODEL_ANSWERS[str(request_name(body))])
+    name = str(request_name(body))
+    answer = MODEL_ANSWERS[name]
+    if name == CORE:  # answer the group of entities asked for
+        wanted = requested_entities(body)
+        answer = {**answer, "entities": [e for e in answer["entities"] if e["name"] in wanted]}
+    return Payload(answer)
 
 
 def _generate(fake_url: str, destination: Path, cache: Path, *extra: str) -> Any:
@@ -105,15 +125,23 @@ def test_dag_order_concurrency_and_usage(tmp_path: Path, max_parallel: int) -> N
     assert done.returncode == 0, done.stderr
     project = tmp_path / "p"
     assert concurrency == max_parallel
-    finished = {_agent_of(r.body): r.finished for r in requests}
-    arrived = {_agent_of(r.body): r.arrived for r in requests}
+    assert all(r.finished is not None for r in requests)
+    finished: dict[str, float] = {}
+    arrived: dict[str, float] = {}
+    for r in requests:
+        agent_name = _agent_of(r.body)
+        finished[agent_name] = max(finished.get(agent_name, 0.0), float(r.finished or 0.0))
+        arrived[agent_name] = min(arrived.get(agent_name, float("inf")), r.arrived)
     assert sorted(finished) == sorted(a.name for a in AGENTS)
     for agent in AGENTS:
         for dependency in agent.depends_on:
-            assert finished[dependency] is not None
             assert finished[dependency] <= arrived[agent.name], (dependency, agent.name)
     report = _report(project)
-    assert report["totals"]["requests"] == len(requests) == 6
+    assert report["totals"]["requests"] == len(requests) == REQUESTS
+    core_requests = [r for r in requests if request_name(r.body) == CORE]
+    assert len(core_requests) == CORE_GROUPS > 1
+    grouped = sorted(n for r in core_requests for n in requested_entities(r.body))
+    assert grouped == sorted(e.name for e in load_catalogue_domain("ecommerce").entities)
     assert report["totals"]["prompt_tokens"] == totals.prompt_tokens
     assert report["totals"]["completion_tokens"] == totals.completion_tokens
     assert {a["source"] for a in report["agents"]} == {"llm"}
@@ -143,9 +171,9 @@ def test_identical_rerun_makes_zero_requests(tmp_path: Path) -> None:
         uncached = _generate(fake.base_url, tmp_path / "third", tmp_path / "cache", "--no-cache")
         after_uncached = len(fake.requests)
     assert first.returncode == second.returncode == uncached.returncode == 0, second.stderr
-    assert after_first == 6
+    assert after_first == REQUESTS
     assert after_second == after_first
-    assert after_uncached == after_first + 6
+    assert after_uncached == after_first + REQUESTS
     report = _report(tmp_path / "second")
     assert {a["source"] for a in report["agents"]} == {"cache"}
     assert report["totals"]["requests"] == 0
@@ -280,7 +308,7 @@ def test_default_provider_follows_the_environment(tmp_path: Path) -> None:
             *ANSWER_FLAGS,
             env=env | {"OPENAI_BASE_URL": fake.base_url},
         )
-        assert len(fake.requests) == 6
+        assert len(fake.requests) == REQUESTS
     assert online.returncode == 0, online.stderr
     assert "provider: openai" in online.stderr
     assert os.environ.get("OPENAI_BASE_URL") is None

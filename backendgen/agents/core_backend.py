@@ -48,6 +48,12 @@ FieldType = Literal[
 BASE_REVISION = "0000_base"
 """The skeleton's Alembic revision every entity migration chain starts from."""
 
+API_PREFIX = "/api/v1"
+"""The default URL prefix of all routes."""
+
+EXTERNAL = "external_entities"
+"""Validation-context key of entity names declared outside a spec (a fan-out group's peers)."""
+
 DECLARED = "declared_domain"
 """Validation-context key of the domain as declared: a core spec must keep all of it."""
 
@@ -216,7 +222,7 @@ class CoreBackendSpec(SlotSpec):
         default_factory=list, max_length=80, description="Enums fields refer to."
     )
     api_prefix: str = Field(
-        default="/api/v1",
+        default=API_PREFIX,
         pattern=r"^(/[a-z0-9-]+)+$",
         max_length=40,
         description="URL prefix of all routes.",
@@ -235,7 +241,7 @@ class CoreBackendSpec(SlotSpec):
             if name in done or name in path:
                 return
             for rel in by_name[name].relationships:
-                if rel.target != name:
+                if rel.target != name and rel.target in by_name:  # not a fan-out peer
                     visit(rel.target, (*path, name))
             done.append(name)
 
@@ -282,9 +288,10 @@ class CoreBackendSpec(SlotSpec):
         return self
 
     @model_validator(mode="after")
-    def _check_references(self) -> CoreBackendSpec:
+    def _check_references(self, info: ValidationInfo) -> CoreBackendSpec:
         problems: list[str] = []
         entity_names = [e.name for e in self.entities]
+        external = info.context.get(EXTERNAL, ()) if isinstance(info.context, dict) else ()
         enum_names = [e.name for e in self.enums]
         for kind, names in (("entity", entity_names), ("enum", enum_names)):
             dupes = sorted({n for n in names if names.count(n) > 1})
@@ -298,7 +305,7 @@ class CoreBackendSpec(SlotSpec):
                 if field.enum is not None and field.enum not in enum_names:
                     problems.append(f"{entity.name}.{field.name} uses unknown enum '{field.enum}'")
             for rel in entity.relationships:
-                if rel.target not in entity_names:
+                if rel.target not in entity_names and rel.target not in external:
                     problems.append(
                         f"{entity.name}.{rel.name} references unknown entity '{rel.target}'"
                     )

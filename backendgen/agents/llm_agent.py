@@ -16,6 +16,7 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.fanout import fan_out_core
 from backendgen.agents.prompts import MAX_DETAIL_LEVEL, build_messages
 from backendgen.agents.providers import RawCreate
 from backendgen.agents.registry import AgentDefinition
@@ -110,7 +111,8 @@ def run_llm_agent(
 
     The prompt is compressed level by level until it fits the budget; an identical request
     made before is answered from the cache; instructor re-asks with the validation errors
-    (cross-agent consistency included, through the validation context).
+    (cross-agent consistency included, through the validation context). The core agent asks
+    for a domain larger than ``runtime.entities_per_request`` in parallel groups.
 
     Args:
         agent: The agent.
@@ -121,6 +123,21 @@ def run_llm_agent(
     Returns:
         The outcome; ``report.source`` is ``llm``, ``cache`` or ``blueprint``.
     """
+    if (
+        agent.name == "core_backend"
+        and not source.external
+        and len(source.domain.entities) > runtime.entities_per_request
+    ):
+        return fan_out_core(agent, source, runtime, run_llm_agent)
+    return _ask_for_spec(agent, source, runtime, blueprint)
+
+
+def _ask_for_spec(
+    agent: AgentDefinition,
+    source: BlueprintInput,
+    runtime: LlmRuntime,
+    blueprint: Callable[[BlueprintInput], SlotSpec] | None,
+) -> AgentOutcome:
     started = time.perf_counter()
     settings = runtime.settings
     context = source.validation_context()

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from backendgen.agents.core_backend import CoreBackendSpec, EntitySpec
+from backendgen.agents.core_backend import API_PREFIX, CoreBackendSpec, EntitySpec, EnumSpec
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.questions.answers import Answers
 from backendgen.questions.domain import DomainSpec
@@ -75,11 +75,13 @@ def _entity_view(entity: EntitySpec, level: int) -> dict[str, Any]:
     return view
 
 
-def _core_view(core: CoreBackendSpec, level: int) -> dict[str, Any]:
+def _core_view(
+    entities: list[EntitySpec], enums: list[EnumSpec], api_prefix: str, level: int
+) -> dict[str, Any]:
     return {
-        "entities": [_entity_view(e, level) for e in core.entities],
-        "enums": [{"name": e.name, "values": e.values} for e in core.enums],
-        "api_prefix": core.api_prefix,
+        "entities": [_entity_view(e, level) for e in entities],
+        "enums": [{"name": e.name, "values": e.values} for e in enums],
+        "api_prefix": api_prefix,
     }
 
 
@@ -97,7 +99,10 @@ def _core_context(
     keys = ("project_description", "domain", "compliance", "scale", "requirements")
     return {
         "answers": _answers_view(answers, *keys),
-        "domain": {"title": domain.title, **_core_view(domain.core_spec(), level)},
+        "domain": {
+            "title": domain.title,
+            **_core_view(domain.entities, domain.enums, API_PREFIX, level),
+        },
     }
 
 
@@ -177,7 +182,8 @@ def _testing_context(
     answers: Answers, _domain: DomainSpec, upstream: Mapping[str, SlotSpec], level: int
 ) -> dict[str, Any]:
     core = _upstream_core(upstream)
-    return {"answers": _answers_view(answers, "scale"), **_core_view(core, min(level, 1))}
+    view = _core_view(core.entities, core.enums, core.api_prefix, min(level, 1))
+    return {"answers": _answers_view(answers, "scale"), **view}
 
 
 CONTEXT_BUILDERS: dict[str, ContextBuilder] = {

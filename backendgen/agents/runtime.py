@@ -29,6 +29,10 @@ class LlmRuntime:
     cache: LlmCache | None
     token_budget: int = 4000
     """Prompt plus completion tokens one request may use."""
+    max_parallel: int = 1
+    """Most requests in flight at once (the core agent's fan-out groups included)."""
+    entities_per_request: int = 4
+    """The core agent asks for larger domains in groups of this many entities, in parallel."""
     endpoint_down: threading.Event = field(default_factory=threading.Event)
     """Set once the endpoint proved unreachable: later agents fall back without trying."""
 

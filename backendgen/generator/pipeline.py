@@ -179,6 +179,7 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         prices=load_prices(options.prices),
         cache=cache,
         token_budget=options.token_budget,
+        max_parallel=options.max_parallel,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backendgen.agents.core_backend import DECLARED, CoreBackendSpec
+from backendgen.agents.core_backend import DECLARED, EXTERNAL, CoreBackendSpec
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.questions.answers import Answers
 from backendgen.questions.domain import DomainSpec
@@ -18,10 +18,15 @@ class BlueprintInput:
     answers: Answers
     domain: DomainSpec
     upstream: Mapping[str, SlotSpec] = field(default_factory=dict)
+    external: tuple[str, ...] = ()
+    """Entities declared outside ``domain``: ``domain`` is one fan-out group of a larger one."""
 
-    def validation_context(self) -> dict[str, SlotSpec]:
+    def validation_context(self) -> dict[str, object]:
         """The context a spec is validated with: upstream specs and the declared domain."""
-        return {**self.upstream, DECLARED: self.domain.core_spec()}
+        declared = CoreBackendSpec.model_construct(
+            entities=self.domain.entities, enums=self.domain.enums
+        )
+        return {**self.upstream, DECLARED: declared, EXTERNAL: self.external}
 
     @property
     def core(self) -> CoreBackendSpec:

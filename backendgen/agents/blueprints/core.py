@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.core_backend import CoreBackendSpec
+from backendgen.agents.core_backend import EXTERNAL, CoreBackendSpec
 
 PAGE_SIZES = {"small": (20, 100), "medium": (20, 100), "large": (50, 200), "enterprise": (50, 500)}
 """Default and maximum page size per answered scale."""
@@ -19,9 +19,12 @@ def core_blueprint(source: BlueprintInput) -> CoreBackendSpec:
         The core backend spec.
     """
     page_size, max_page_size = PAGE_SIZES[source.answers.scale]
-    return CoreBackendSpec(
-        entities=source.domain.entities,
-        enums=source.domain.enums,
-        page_size=page_size,
-        max_page_size=max_page_size,
+    return CoreBackendSpec.model_validate(
+        {
+            "entities": source.domain.entities,
+            "enums": source.domain.enums,
+            "page_size": page_size,
+            "max_page_size": max_page_size,
+        },
+        context={EXTERNAL: source.external},
     )

@@ -1,0 +1,138 @@
+"""Fan-out of the ``core_backend`` agent: one request per group of entities, merged.
+
+A large domain makes one long answer, and a model writes one token after another: the core
+spec, on every other agent's critical path, is the slowest request of a run. Split into groups
+of entities, the groups are asked in parallel, each within the token budget, each cached and
+falling back to its own blueprint alone; the merged spec is validated as a whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from pydantic import ValidationError
+
+from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.core_backend import CoreBackendSpec, EnumSpec
+from backendgen.agents.registry import AgentDefinition
+from backendgen.agents.runtime import AgentOutcome, LlmRuntime
+from backendgen.generator.report import AgentReport
+
+RunAgent = Callable[[AgentDefinition, BlueprintInput, LlmRuntime], AgentOutcome]
+
+
+def entity_groups(source: BlueprintInput, size: int) -> list[BlueprintInput]:
+    """Split ``source``'s domain into inputs of at most ``size`` entities, in declared order.
+
+    Args:
+        source: The whole domain's input.
+        size: Most entities per group.
+
+    Returns:
+        One input per group; each knows the other groups' entity names as external.
+    """
+    entities = source.domain.entities
+    names = tuple(e.name for e in entities)
+    groups: list[BlueprintInput] = []
+    for start in range(0, len(entities), size):
+        members = entities[start : start + size]
+        member_names = {e.name for e in members}
+        groups.append(
+            dataclasses.replace(
+                source,
+                domain=source.domain.model_copy(update={"entities": members}),
+                external=tuple(n for n in names if n not in member_names),
+            )
+        )
+    return groups
+
+
+def _merged_enums(specs: list[CoreBackendSpec]) -> list[EnumSpec]:
+    enums: dict[str, EnumSpec] = {}
+    for spec in specs:
+        for enum in spec.enums:
+            enums.setdefault(enum.name, enum)
+    return list(enums.values())
+
+
+def _merged_report(name: str, parts: list[AgentOutcome], seconds: float) -> AgentReport:
+    reports = [p.report for p in parts]
+    sources = {r.source for r in reports}
+    distinct = {r.fallback_reason for r in reports}
+    if len(distinct) == 1:  # every group alike: one reason, e.g. an unreachable endpoint
+        reasons = [r for r in distinct if r]
+    else:
+        reasons = [
+            f"group {index}/{len(reports)}: {r.fallback_reason}"
+            for index, r in enumerate(reports, start=1)
+            if r.fallback_reason
+        ]
+    return AgentReport(
+        name=name,
+        source="llm" if "llm" in sources else ("cache" if sources == {"cache"} else "blueprint"),
+        model=reports[0].model,
+        fallback_reason="; ".join(reasons) or None,
+        prompt_tokens=sum(r.prompt_tokens for r in reports),
+        completion_tokens=sum(r.completion_tokens for r in reports),
+        requests=sum(r.requests for r in reports),
+        retries=sum(r.retries for r in reports),
+        cost_usd=round(sum(r.cost_usd for r in reports), 6),
+        seconds=round(seconds, 4),
+    )
+
+
+def fan_out_core(
+    agent: AgentDefinition, source: BlueprintInput, runtime: LlmRuntime, run: RunAgent
+) -> AgentOutcome:
+    """Run the core agent once per group of entities, in parallel, and merge the specs.
+
+    At most ``runtime.max_parallel`` groups are in flight: every other agent depends on the
+    core spec, so nothing else runs meanwhile and the run's concurrency limit holds.
+
+    Args:
+        agent: The ``core_backend`` agent.
+        source: The whole domain's input.
+        runtime: The LLM runtime.
+        run: Runs the agent on one group (``run_llm_agent``).
+
+    Returns:
+        The merged outcome; if the merged spec is inconsistent (two groups added the same
+        entity, say), the whole domain's blueprint with the reason.
+    """
+    started = time.perf_counter()
+    groups = entity_groups(source, runtime.entities_per_request)
+    with ThreadPoolExecutor(max_workers=max(1, runtime.max_parallel)) as pool:
+        parts = list(pool.map(lambda group: run(agent, group, runtime), groups))
+    specs = [p.spec for p in parts if isinstance(p.spec, CoreBackendSpec)]
+    report = _merged_report(agent.name, parts, time.perf_counter() - started)
+    outcome_tokens = {
+        "full_prompt_tokens": sum(p.full_prompt_tokens for p in parts),
+        "sent_prompt_tokens": sum(p.sent_prompt_tokens for p in parts),
+        "cached_tokens": sum(p.cached_tokens for p in parts),
+    }
+    first = specs[0]
+    try:
+        merged = agent.spec_type.model_validate(
+            {
+                **first.model_dump(mode="json", exclude={"entities", "enums"}),
+                "entities": [e.model_dump(mode="json") for s in specs for e in s.entities],
+                "enums": [e.model_dump(mode="json") for e in _merged_enums(specs)],
+            },
+            context=source.validation_context(),
+        )
+    except ValidationError as error:
+        blueprint = agent.spec_type.model_validate(
+            agent.blueprint(source).model_dump(mode="json"), context=source.validation_context()
+        )
+        report.source = "blueprint"
+        report.fallback_reason = f"merged groups are inconsistent: {_first_error(error)}"
+        return AgentOutcome(blueprint, report, outcome_tokens["full_prompt_tokens"], 0)
+    return AgentOutcome(merged, report, **outcome_tokens)
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    return str(first.get("msg", error)).splitlines()[0]
