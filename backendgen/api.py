@@ -147,6 +147,7 @@ class BackendOrchestratorAgent:
             model=self.model,
             base_url=self.base_url,
             max_parallel=config.max_parallel_agents,
+            entities_per_request=config.batch_size,
             use_cache=config.enable_caching,
             token_budget=config.token_budget_per_agent,
         )

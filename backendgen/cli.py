@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     given = new.add_argument_group("answers")
     given.add_argument("--defaults", action="store_true", help="take every unanswered default")
     given.add_argument("--answers", type=Path, metavar="FILE.yml", help="answers file (YAML)")
-    given.add_argument("--domain", type=Path, metavar="FILE", help="YAML domain spec")
+    given.add_argument(
+        "--domain", type=Path, metavar="FILE", help="domain spec: YAML, or JDL (.jdl/.jh)"
+    )
     given.add_argument(
         "-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="one answer"
     )
@@ -80,8 +82,12 @@ def _add_llm_options(command: argparse.ArgumentParser) -> None:
     llm.add_argument("--model", help="model name (or BACKENDGEN_MODEL)")
     llm.add_argument("--model-path", type=Path, help="GGUF model for --provider local")
     llm.add_argument("--mode", help="instructor mode: tools, json_schema, json, md_json")
-    llm.add_argument("--max-parallel", type=int, default=3, metavar="N", help="agents at once")
-    llm.add_argument("--token-budget", type=int, default=4000, metavar="N", help="per agent")
+    llm.add_argument(
+        "--max-parallel", type=int, default=3, metavar="N", help="LLM requests at once"
+    )
+    llm.add_argument(
+        "--token-budget", type=int, default=4000, metavar="N", help="tokens one request may use"
+    )
     llm.add_argument("--prices", type=Path, metavar="FILE", help="price table (YAML)")
     llm.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per LLM request")
     llm.add_argument(

@@ -57,7 +57,9 @@ class GenerationOptions:
     base_url: str | None = None
     """OpenAI-compatible endpoint (``openai`` provider only)."""
     max_parallel: int = 3
-    """Most agents running at once."""
+    """Most LLM requests in flight at once (agents, and the core agent's entity groups)."""
+    entities_per_request: int = 4
+    """The core agent asks for larger domains in parallel groups of this many entities."""
     use_cache: bool = True
     """Reuse cached LLM responses."""
     mode: str | None = None
@@ -100,6 +102,8 @@ def check_options(options: GenerationOptions) -> None:
         raise UserInputError("--retries must be 0 or more")
     if options.max_parallel < 1:
         raise UserInputError("--max-parallel must be at least 1")
+    if options.entities_per_request < 1:
+        raise UserInputError("the batch size (entities per core request) must be at least 1")
     local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
     if local and "://" not in str(options.template) and not Path(str(options.template)).exists():
         raise UserInputError(f"template {options.template} does not exist")
@@ -180,6 +184,7 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         cache=cache,
         token_budget=options.token_budget,
         max_parallel=options.max_parallel,
+        entities_per_request=options.entities_per_request,
     )
 
 
