@@ -86,6 +86,13 @@ def _add_llm_options(command: argparse.ArgumentParser) -> None:
         "--max-parallel", type=int, default=3, metavar="N", help="LLM requests at once"
     )
     llm.add_argument(
+        "--batch-size",
+        type=int,
+        default=4,
+        metavar="N",
+        help="entities per core request: larger domains are asked in parallel groups",
+    )
+    llm.add_argument(
         "--token-budget", type=int, default=4000, metavar="N", help="tokens one request may use"
     )
     llm.add_argument("--prices", type=Path, metavar="FILE", help="price table (YAML)")
@@ -145,6 +152,7 @@ def _options(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
         model=args.model,
         base_url=args.base_url,
         max_parallel=args.max_parallel,
+        entities_per_request=args.batch_size,
         use_cache=not args.no_cache,
         mode=args.mode,
         model_path=args.model_path,

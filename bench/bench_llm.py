@@ -26,7 +26,9 @@ from tests.test_llm_wire import ANSWER_FLAGS, consistent_model
 BIN = Path(sys.executable).parent
 
 
-def _generate(base_url: str, destination: Path, cache: Path, parallel: int) -> float:
+def _generate(
+    base_url: str, destination: Path, cache: Path, parallel: int, batch_size: int = 4
+) -> float:
     env = os.environ | {"XDG_CACHE_HOME": str(cache), "OPENAI_API_KEY": "bench"}
     started = time.perf_counter()
     subprocess.run(
@@ -44,6 +46,8 @@ def _generate(base_url: str, destination: Path, cache: Path, parallel: int) -> f
             str(parallel),
             "--timeout",
             "600",  # a long answer at the simulated speed must not time out
+            "--batch-size",
+            str(batch_size),
         ],
         check=True,
         capture_output=True,
@@ -57,10 +61,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--first-token", type=float, default=0.5)
     parser.add_argument("--tokens-per-second", type=float, default=50.0)
+    parser.add_argument("--batch-size", type=int, default=4, help="entities per core request")
     options = parser.parse_args()
     latency = (options.first_token, options.tokens_per_second)
     results: dict[str, object] = {
-        "latency": {"first_token_s": latency[0], "tokens_per_s": latency[1]}
+        "latency": {"first_token_s": latency[0], "tokens_per_s": latency[1]},
+        "batch_size": options.batch_size,
     }
     with (
         tempfile.TemporaryDirectory(prefix="backendgen-bench-") as tmp,
@@ -72,10 +78,16 @@ def main() -> None:
             for parallel in (1, 3):
                 cache = root / f"cache-{parallel}-{run}"
                 times[parallel].append(
-                    _generate(fake.base_url, root / f"p{parallel}-{run}", cache, parallel)
+                    _generate(
+                        fake.base_url,
+                        root / f"p{parallel}-{run}",
+                        cache,
+                        parallel,
+                        options.batch_size,
+                    )
                 )
         requests_before = len(fake.requests)
-        warm = _generate(fake.base_url, root / "warm", root / "cache-3-0", 3)
+        warm = _generate(fake.base_url, root / "warm", root / "cache-3-0", 3, options.batch_size)
         report = json.loads((root / "p3-0" / ".backendgen" / "report.json").read_text())
         results |= {
             "runs": options.runs,

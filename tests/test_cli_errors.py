@@ -17,6 +17,7 @@ BAD_ANSWERS = {
     "bad compliance regime": ["-d", "compliance=[gdpr, iso9001]"],
     "unknown provider": ["--provider", "telepathy"],
     "negative parallelism": ["--max-parallel", "0"],
+    "empty core batches": ["--batch-size", "0"],
     "missing answers file": ["--answers", "/nonexistent/answers.yml"],
     "missing domain file": ["--domain", "/nonexistent/domain.yml"],
     "custom domain without a file": ["-d", "domain=custom"],

@@ -12,13 +12,14 @@ from openai.types.chat import ChatCompletion
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.blueprints.core import core_blueprint
+from backendgen.agents.fanout import entity_groups
 from backendgen.agents.llm_agent import LlmRuntime, estimate_tokens, run_llm_agent
 from backendgen.agents.providers import LlmSettings
 from backendgen.agents.registry import agent_named
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import Price
-from backendgen.questions.domain import load_catalogue_domain
-from tests.helpers import SHOP_ANSWERS
+from backendgen.questions.domain import DomainSpec, load_catalogue_domain
+from tests.helpers import SHOP_ANSWERS, synthetic_domain
 
 ANSWERS = SHOP_ANSWERS
 
@@ -267,9 +268,9 @@ def test_core_fans_out_by_entity_group_and_merges() -> None:
         agent_named("core_backend"), _source(), _runtime(create, per_request=3, parallel=2)
     )
     declared = [e.name for e in load_catalogue_domain("ecommerce").entities]
-    assert sorted(map(len, create.asked)) == sorted(
-        len(declared[i : i + 3]) for i in range(0, len(declared), 3)
-    )
+    groups = -(-len(declared) // 3)
+    assert len(create.asked) == groups
+    assert max(map(len, create.asked)) - min(map(len, create.asked)) <= 1
     assert sorted(n for group in create.asked for n in group) == sorted(declared)
     assert outcome.report.source == "llm"
     assert outcome.report.requests == len(create.asked)
@@ -288,3 +289,18 @@ def test_inconsistent_groups_fall_back_to_the_whole_blueprint() -> None:
     assert "merged groups are inconsistent" in outcome.report.fallback_reason
     assert "duplicate entity names" in outcome.report.fallback_reason
     assert outcome.spec.model_dump() == core_blueprint(_source()).model_dump()
+
+
+@pytest.mark.parametrize(("entities", "size"), [(1, 4), (4, 4), (5, 4), (7, 3), (13, 5), (60, 4)])
+def test_entity_groups_are_balanced_ordered_and_complete(entities: int, size: int) -> None:
+    domain = DomainSpec.model_validate(synthetic_domain(entities))
+    groups = entity_groups(BlueprintInput(ANSWERS, domain), size)
+    names = [e.name for e in domain.entities]
+    assert [e.name for g in groups for e in g.domain.entities] == names
+    assert len(groups) == -(-entities // size)
+    sizes = [len(g.domain.entities) for g in groups]
+    assert max(sizes) <= size
+    assert max(sizes) - min(sizes) <= 1
+    for group in groups:
+        own = {e.name for e in group.domain.entities}
+        assert set(group.external) == set(names) - own

@@ -25,7 +25,7 @@ RunAgent = Callable[[AgentDefinition, BlueprintInput, LlmRuntime], AgentOutcome]
 
 
 def entity_groups(source: BlueprintInput, size: int) -> list[BlueprintInput]:
-    """Split ``source``'s domain into inputs of at most ``size`` entities, in declared order.
+    """Split ``source``'s domain into balanced inputs of at most ``size`` entities, in order.
 
     Args:
         source: The whole domain's input.
@@ -36,9 +36,13 @@ def entity_groups(source: BlueprintInput, size: int) -> list[BlueprintInput]:
     """
     entities = source.domain.entities
     names = tuple(e.name for e in entities)
+    count = -(-len(entities) // size)  # as few groups as the size allows, ...
+    base, larger = divmod(len(entities), count)  # ... of sizes differing by at most one
     groups: list[BlueprintInput] = []
-    for start in range(0, len(entities), size):
-        members = entities[start : start + size]
+    start = 0
+    for index in range(count):
+        members = entities[start : start + base + (index < larger)]
+        start += len(members)
         member_names = {e.name for e in members}
         groups.append(
             dataclasses.replace(

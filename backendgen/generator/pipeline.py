@@ -103,7 +103,7 @@ def check_options(options: GenerationOptions) -> None:
     if options.max_parallel < 1:
         raise UserInputError("--max-parallel must be at least 1")
     if options.entities_per_request < 1:
-        raise UserInputError("the batch size (entities per core request) must be at least 1")
+        raise UserInputError("--batch-size must be at least 1")
     local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
     if local and "://" not in str(options.template) and not Path(str(options.template)).exists():
         raise UserInputError(f"template {options.template} does not exist")
@@ -312,6 +312,7 @@ def generate(
                 template,
                 data,
                 exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
+                complete=True,
             )
             outcome.report.commit = commit_all(
                 repo,

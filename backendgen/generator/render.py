@@ -25,6 +25,7 @@ def render(
     *,
     interactive: bool = False,
     exclude: Sequence[str] = (),
+    complete: bool = False,
 ) -> dict[str, Any]:
     """Render ``template`` into ``project`` (overwriting) and return the recorded answers.
 
@@ -35,6 +36,9 @@ def render(
         interactive: Ask the unanswered questions on the terminal (Copier's questionnaire).
         exclude: Extra gitignore-style patterns of files not to render (they keep their
             content from the earlier render).
+        complete: ``data`` answers every question. The earlier render's answers file is then
+            removed first (Copier rewrites it): Copier would only re-read it as defaults, with
+            pure-Python YAML, which is slow once the slots are large.
 
     Returns:
         The answers Copier recorded in ``.copier-answers.yml``.
@@ -43,6 +47,8 @@ def render(
         UserInputError: When Copier rejects an answer or the template source.
         TemplateError: When rendering fails for another reason.
     """
+    if complete:
+        (project / ANSWERS_FILE).unlink(missing_ok=True)
     try:
         with warnings.catch_warnings():
             # Rendering a template checkout with local changes is expected in development.
