@@ -12,48 +12,40 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import timed  # bench/timing.py, beside this script
+
 from tests.fakes import running_server
 from tests.test_llm_wire import ANSWER_FLAGS, consistent_model
-
-BIN = Path(sys.executable).parent
 
 
 def _generate(
     base_url: str, destination: Path, cache: Path, parallel: int, batch_size: int = 4
 ) -> float:
     env = os.environ | {"XDG_CACHE_HOME": str(cache), "OPENAI_API_KEY": "bench"}
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            str(BIN / "backendgen"),
-            "new",
-            str(destination),
-            "--defaults",
-            *ANSWER_FLAGS,
-            "--provider",
-            "openai",
-            "--base-url",
-            base_url,
-            "--max-parallel",
-            str(parallel),
-            "--timeout",
-            "600",  # a long answer at the simulated speed must not time out
-            "--batch-size",
-            str(batch_size),
-        ],
-        check=True,
-        capture_output=True,
+    return timed(
+        "backendgen",
+        "new",
+        str(destination),
+        "--defaults",
+        *ANSWER_FLAGS,
+        "--provider",
+        "openai",
+        "--base-url",
+        base_url,
+        "--max-parallel",
+        str(parallel),
+        "--timeout",
+        "600",  # a long answer at the simulated speed must not time out
+        "--batch-size",
+        str(batch_size),
         env=env,
     )
-    return time.perf_counter() - started
 
 
 def main() -> None:

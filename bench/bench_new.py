@@ -11,21 +11,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
-
-BIN = Path(sys.executable).parent
-
-
-def _timed(args: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
+from timing import timed  # bench/timing.py, beside this script
 
 
 def main() -> None:
@@ -36,12 +26,7 @@ def main() -> None:
         root = Path(tmp)
         env = os.environ | {"XDG_CACHE_HOME": str(root / "cache")}
         warmup = root / "warmup"
-        subprocess.run(
-            [str(BIN / "backendgen"), "new", str(warmup), "--defaults"],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
+        timed("backendgen", "new", str(warmup), "--defaults", env=env)
         answers = yaml.safe_load((warmup / ".copier-answers.yml").read_text())
         src, ref = answers.pop("_src_path"), answers.pop("_commit")
         data_file = root / "answers.yml"
@@ -49,24 +34,22 @@ def main() -> None:
         backendgen_times, copier_times = [], []
         for run in range(options.runs):
             backendgen_times.append(
-                _timed([str(BIN / "backendgen"), "new", str(root / f"bg{run}"), "--defaults"], env)
+                timed("backendgen", "new", str(root / f"bg{run}"), "--defaults", env=env)
             )
             copier_times.append(
-                _timed(
-                    [
-                        str(BIN / "copier"),
-                        "copy",
-                        "--quiet",
-                        "--trust",
-                        "--defaults",
-                        "--vcs-ref",
-                        ref,
-                        "--data-file",
-                        str(data_file),
-                        src,
-                        str(root / f"cp{run}"),
-                    ],
-                    env,
+                timed(
+                    "copier",
+                    "copy",
+                    "--quiet",
+                    "--trust",
+                    "--defaults",
+                    "--vcs-ref",
+                    ref,
+                    "--data-file",
+                    str(data_file),
+                    src,
+                    str(root / f"cp{run}"),
+                    env=env,
                 )
             )
         files = sum(1 for p in (root / "bg0").rglob("*") if p.is_file() and ".git" not in p.parts)

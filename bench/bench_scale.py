@@ -12,40 +12,33 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import timed  # bench/timing.py, beside this script
+
 from tests.helpers import synthetic_domain
 
-BIN = Path(sys.executable).parent
 SIZES = (10, 30, 60)
 
 
 def _generate(domain: Path, destination: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            str(BIN / "backendgen"),
-            "new",
-            str(destination),
-            "--defaults",
-            "--domain",
-            str(domain),
-            "-d",
-            "compliance=[]",
-        ],
-        check=True,
-        capture_output=True,
+    return timed(
+        "backendgen",
+        "new",
+        str(destination),
+        "--defaults",
+        "--domain",
+        str(domain),
+        "-d",
+        "compliance=[]",
         env=env,
     )
-    return time.perf_counter() - started
 
 
 def _slope_and_intercept(xs: list[float], ys: list[float]) -> tuple[float, float]:

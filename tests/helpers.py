@@ -57,6 +57,15 @@ def project_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_project_tests(project: Path, *pytest_args: str) -> subprocess.CompletedProcess[str]:
+    """Run a generated project's own tests in the shared environment."""
+    return run(
+        [sys.executable, "-m", "pytest", "-q", *pytest_args, "-p", "no:cacheprovider"],
+        cwd=project,
+        env=project_env(),
+    )
+
+
 def tree_snapshot(root: Path) -> dict[str, bytes]:
     """Map every file below ``root`` to its content."""
     return {

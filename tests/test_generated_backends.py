@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECTS
-from tests.helpers import project_env, run
+from tests.helpers import project_env, run, run_project_tests
 
 pytestmark = pytest.mark.slow
 
@@ -40,11 +40,7 @@ def test_generated_backend_passes_its_own_tests(
     generated_projects: dict[str, Path], tmp_path: Path, name: str
 ) -> None:
     project = _workcopy(generated_projects[name], tmp_path)
-    done = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=project_env(),
-    )
+    done = run_project_tests(project)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert " passed" in done.stdout
     assert "skipped" not in done.stdout, done.stdout[-3000:]
@@ -122,11 +118,7 @@ def test_skeleton_with_every_slot_empty_is_a_working_project(tmp_path: Path) -> 
         env=project_env(),
     )
     assert done.returncode == 0, done.stderr
-    tests = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=project_env(),
-    )
+    tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
     lint = run(
         _mypy_strict(tmp_path),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import project_env, run, run_backendgen
+from tests.helpers import project_env, run_backendgen, run_project_tests
 
 HOSTILE = [
     '"',
@@ -134,9 +133,5 @@ def test_hostile_text_never_breaks_generated_code(texts: list[str]) -> None:
         assert done.returncode == 0, done.stderr[-3000:]
         _check_files(project)
         shutil.rmtree(project / ".git")
-        tests = run(
-            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
-            cwd=project,
-            env=project_env(),
-        )
+        tests = run_project_tests(project, "-x")
         assert tests.returncode == 0, tests.stdout[-5000:]

@@ -10,6 +10,9 @@ import pytest
 from backendgen import BackendOrchestratorAgent, CostOptimizationConfig
 from backendgen.api import answers_from_brief
 from backendgen.errors import UserInputError
+from backendgen.questions.domain import load_catalogue_domain
+from tests.fakes import request_name, running_server
+from tests.test_llm_wire import CORE, consistent_model
 
 
 def test_generate_backend_offline(tmp_path: Path) -> None:
@@ -63,3 +66,27 @@ def test_brief_values_are_normalised() -> None:
 def test_unsupported_stack_is_a_user_error() -> None:
     with pytest.raises(UserInputError, match="no renderer"):
         answers_from_brief({"language": "Go", "framework": "Gin"}, {}, {})
+
+
+def test_batch_size_sets_the_core_fan_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    entities = len(load_catalogue_domain("ecommerce").entities)
+    with running_server(consistent_model) as fake:
+        orchestrator = BackendOrchestratorAgent(
+            llm="openai",
+            base_url=fake.base_url,
+            model="gpt-4o-mini",
+            cost_optimization=CostOptimizationConfig(batch_size=2, max_parallel_agents=2),
+            output_dir=tmp_path,
+        )
+        result = orchestrator.generate_backend(
+            tech_stack={"language": "Python", "framework": "FastAPI"},
+            system_design={"scale": "medium"},
+            requirements_analysis={"domain": "E-commerce", "project_name": "store"},
+        )
+        core_requests = [r for r in fake.requests if request_name(r.body) == CORE]
+        max_concurrency = fake.max_concurrency
+    assert len(core_requests) == -(-entities // 2)
+    assert max_concurrency == 2
+    assert result["summary"]["generation_method"] == "llm"

@@ -30,7 +30,7 @@ from tests.fakes import (
     request_name,
     running_server,
 )
-from tests.helpers import SHOP_ANSWERS, project_env, run_backendgen
+from tests.helpers import SHOP_ANSWERS, project_env, run_backendgen, run_project_tests
 
 pytestmark = pytest.mark.slow
 
@@ -316,19 +316,12 @@ def test_default_provider_follows_the_environment(tmp_path: Path) -> None:
 
 def test_llm_generated_backend_passes_its_tests(tmp_path: Path) -> None:
     import shutil
-    import sys
-
-    from tests.helpers import run
 
     with running_server(consistent_model) as fake:
         done = _generate(fake.base_url, tmp_path / "p", tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     shutil.rmtree(tmp_path / "p" / ".git")
-    tests = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path / "p",
-        env=project_env(),
-    )
+    tests = run_project_tests(tmp_path / "p")
     assert tests.returncode == 0, tests.stdout[-4000:]
 
 

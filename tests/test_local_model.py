@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from backendgen.agents.providers import bundled_gguf
 from backendgen.agents.registry import AGENT_NAMES
-from tests.helpers import project_env, run, run_backendgen
+from tests.helpers import project_env, run_backendgen, run_project_tests
 
 pytestmark = pytest.mark.slow
 
@@ -58,9 +57,5 @@ def test_local_model_generates_a_working_backend(tmp_path: Path) -> None:
         assert agent["completion_tokens"] > 0
     assert report["totals"]["requests"] == sum(a["requests"] for a in agents.values())
     shutil.rmtree(project / ".git")
-    tests = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=project_env(),
-    )
+    tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout[-4000:]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.helpers import project_env, run, run_backendgen, synthetic_domain
+from tests.helpers import run_backendgen, run_project_tests, synthetic_domain
 
 pytestmark = pytest.mark.slow
 
@@ -29,10 +28,6 @@ def test_sixty_entities_generate_and_pass_their_tests(tmp_path: Path) -> None:
     migrations = sorted((project / "core" / "migrations" / "versions").glob("*_item*.py"))
     assert len(migrations) == ENTITIES
     shutil.rmtree(project / ".git")
-    tests = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=project_env(),
-    )
+    tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout[-4000:]
     assert "skipped" not in tests.stdout

@@ -124,7 +124,7 @@ def run_llm_agent(
         The outcome; ``report.source`` is ``llm``, ``cache`` or ``blueprint``.
     """
     if (
-        agent.name == "core_backend"
+        agent.fans_out
         and not source.external
         and len(source.domain.entities) > runtime.entities_per_request
     ):

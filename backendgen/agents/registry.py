@@ -35,6 +35,8 @@ class AgentDefinition:
     """Deterministic offline derivation of the spec (and the LLM fallback)."""
     scope: str
     """Conventional-commit scope of the agent's commit."""
+    fans_out: bool = False
+    """Whether a large domain is asked for in parallel groups of entities (``core_backend``)."""
 
     @property
     def slot(self) -> str:
@@ -43,7 +45,7 @@ class AgentDefinition:
 
 
 AGENTS: tuple[AgentDefinition, ...] = (
-    AgentDefinition("core_backend", CoreBackendSpec, (), core_blueprint, "core"),
+    AgentDefinition("core_backend", CoreBackendSpec, (), core_blueprint, "core", fans_out=True),
     AgentDefinition(
         "security_compliance",
         SecurityComplianceSpec,
