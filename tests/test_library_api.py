@@ -72,7 +72,8 @@ def test_batch_size_sets_the_core_fan_out(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     entities = len(load_catalogue_domain("ecommerce").entities)
-    with running_server(consistent_model) as fake:
+    # Each answer takes 0.4 s, so two core groups asked together are in flight together.
+    with running_server(consistent_model, latency=(0.4, 2000)) as fake:
         orchestrator = BackendOrchestratorAgent(
             llm="openai",
             base_url=fake.base_url,
