@@ -104,3 +104,71 @@ def synthetic_domain(entities: int) -> dict[str, object]:
         "enums": [{"name": "ItemState", "values": ["DRAFT", "LIVE", "RETIRED"]}],
         "samples": samples,
     }
+
+
+HOSTILE = [
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "{{ x }}",
+    "{% raw %}",
+    "{#",
+    "${HOME}",
+    "$(id)",
+    "`id`",
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "\u200f",
+    "é",
+    "日本",
+    "😀",
+    "|",
+    "<!--",
+    "*",
+    "# ",
+    "- ",
+    "]]>",
+    "</script>",
+    "%s",
+    "{0}",
+    "NULL",
+    "; DROP TABLE x; --",
+]
+"""Fragments that break code when pasted raw into Python, YAML, JSON, SQL, Markdown or shell."""
+
+
+def hostile_domain(texts: list[str]) -> dict[str, object]:
+    """A YAML-ready two-entity domain whose every free text comes from ``texts``."""
+    t = iter(texts * 4)
+    return {
+        "title": "Hostile",
+        "summary": next(t),
+        "entities": [
+            {
+                "name": "Note",
+                "description": next(t),
+                "rules": [next(t)],
+                "fields": [
+                    {"name": "body", "type": "text", "description": next(t)},
+                    {"name": "title", "type": "string", "max_length": 300, "description": next(t)},
+                    {"name": "kind", "type": "enum", "enum": "NoteKind", "required": False},
+                ],
+            },
+            {
+                "name": "Tag",
+                "description": next(t),
+                "fields": [{"name": "label", "type": "string", "max_length": 300}],
+                "relationships": [{"name": "note", "target": "Note", "description": next(t)}],
+            },
+        ],
+        "enums": [{"name": "NoteKind", "description": next(t), "values": ["PLAIN", "RICH"]}],
+        "glossary": {"Note": next(t)},
+        "samples": {"Note": {"body": next(t), "title": next(t)}, "Tag": {"label": next(t)}},
+    }

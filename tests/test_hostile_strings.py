@@ -18,78 +18,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import project_env, run_backendgen, run_project_tests
-
-HOSTILE = [
-    '"',
-    "'",
-    '"""',
-    "'''",
-    "\\",
-    "\\n",
-    "{{ x }}",
-    "{% raw %}",
-    "{#",
-    "${HOME}",
-    "$(id)",
-    "`id`",
-    "\n",
-    "\r\n",
-    "\t",
-    "\x00",
-    "\x1b[31m",
-    "\u202e",
-    "\u200f",
-    "é",
-    "日本",
-    "😀",
-    "|",
-    "<!--",
-    "*",
-    "# ",
-    "- ",
-    "]]>",
-    "</script>",
-    "%s",
-    "{0}",
-    "NULL",
-    "; DROP TABLE x; --",
-]
+from tests.helpers import HOSTILE, hostile_domain, project_env, run_backendgen, run_project_tests
 
 hostile_text = (
     st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=8)), min_size=1, max_size=12)
     .map("".join)
     .map(lambda s: s[:280])
 )
-
-
-def _domain(texts: list[str]) -> dict[str, object]:
-    t = iter(texts * 4)
-    return {
-        "title": "Hostile",
-        "summary": next(t),
-        "entities": [
-            {
-                "name": "Note",
-                "description": next(t),
-                "rules": [next(t)],
-                "fields": [
-                    {"name": "body", "type": "text", "description": next(t)},
-                    {"name": "title", "type": "string", "max_length": 300, "description": next(t)},
-                    {"name": "kind", "type": "enum", "enum": "NoteKind", "required": False},
-                ],
-            },
-            {
-                "name": "Tag",
-                "description": next(t),
-                "fields": [{"name": "label", "type": "string", "max_length": 300}],
-                "relationships": [{"name": "note", "target": "Note", "description": next(t)}],
-            },
-        ],
-        "enums": [{"name": "NoteKind", "description": next(t), "values": ["PLAIN", "RICH"]}],
-        "glossary": {"Note": next(t)},
-        "samples": {"Note": {"body": next(t), "title": next(t)}, "Tag": {"label": next(t)}},
-    }
 
 
 def _check_files(project: Path) -> None:
@@ -111,7 +46,7 @@ def test_hostile_text_never_breaks_generated_code(texts: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="backendgen-hostile-") as tmp:
         root = Path(tmp)
         domain = root / "domain.yml"
-        domain.write_text(yaml.safe_dump(_domain(texts), allow_unicode=True), "utf-8")
+        domain.write_text(yaml.safe_dump(hostile_domain(texts), allow_unicode=True), "utf-8")
         answers = root / "answers.yml"
         answers.write_text(
             yaml.safe_dump(

@@ -1,4 +1,8 @@
-"""Agents' re-renders skip files that do not read their slot, and lose nothing by it."""
+"""Agents' re-renders skip files that do not read their slot, and lose nothing by it.
+
+The bundled template's agent commits are rendered in process (``slot_render``); every one must
+be byte-identical to a full Copier render of the answers it records.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ import pytest
 import yaml
 from pathspec import PathSpec
 
+from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.staging import path_pattern, stage_template
 from backendgen.generator.template_source import bundled_template_root
 from backendgen.questions.answers import AGENT_SLOTS
+from tests.helpers import HOSTILE, hostile_domain, run_backendgen
 
 
 def _committed_tree(commit: git.Commit) -> dict[str, bytes]:
@@ -44,11 +50,8 @@ def _full_render(answers: dict[str, object], destination: Path) -> dict[str, byt
     return {path: (destination / path).read_bytes() for path in repo.git.ls_files().splitlines()}
 
 
-@pytest.mark.parametrize("name", ["defaults", "healthcare"])
-def test_every_agent_commit_equals_a_full_render(
-    generated_projects: dict[str, Path], name: str, tmp_path: Path
-) -> None:
-    repo = git.Repo(generated_projects[name])
+def _assert_agent_commits_equal_full_renders(project: Path, tmp_path: Path) -> None:
+    repo = git.Repo(project)
     agent_commits = list(reversed(list(repo.iter_commits())))[1:]
     assert len(agent_commits) == len(AGENT_SLOTS)
     for index, commit in enumerate(agent_commits):
@@ -58,6 +61,28 @@ def test_every_agent_commit_equals_a_full_render(
         assert sorted(committed) == sorted(full), commit.summary
         differing = [path for path in full if committed[path] != full[path]]
         assert differing == [], commit.summary
+
+
+@pytest.mark.parametrize("name", ["defaults", "healthcare"])
+def test_every_agent_commit_equals_a_full_render(
+    generated_projects: dict[str, Path], name: str, tmp_path: Path
+) -> None:
+    _assert_agent_commits_equal_full_renders(generated_projects[name], tmp_path)
+
+
+def test_hostile_text_renders_as_copier_renders_it(tmp_path: Path) -> None:
+    # Every hostile fragment at once, in the domain and in the free-text answers.
+    texts = ["".join(HOSTILE[i::8]) for i in range(8)]
+    domain = tmp_path / "domain.yml"
+    domain.write_text(yaml.safe_dump(hostile_domain(texts), allow_unicode=True), "utf-8")
+    answers = tmp_path / "answers.yml"
+    answers.write_text(
+        yaml.safe_dump({"project_description": texts[0], "requirements": texts[1]}), "utf-8"
+    )
+    project = tmp_path / "p"
+    done = run_backendgen("new", str(project), "--answers", str(answers), "--domain", str(domain))
+    assert done.returncode == 0, done.stderr
+    _assert_agent_commits_equal_full_renders(project, tmp_path)
 
 
 def test_staging_skips_the_files_that_do_not_read_the_slot() -> None:
@@ -110,3 +135,27 @@ def test_a_question_computed_from_a_slot_turns_staging_off(tmp_path: Path) -> No
         "entity_count:\n  default: '{{ slot_core_backend.entities | length }}'\n"
     )
     assert stage_template(tmp_path, AGENT_SLOTS) is None
+
+
+def test_the_bundled_template_renders_in_process() -> None:
+    root = bundled_template_root()
+    assert SlotRenderer.for_template(root, stage_template(root, AGENT_SLOTS)) is not None
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "flag:\n  type: bool\n  when: false\n",
+        "token:\n  type: str\n  secret: true\n  default: x\n",
+        "_skip_if_exists:\n  - README.md\n",
+    ],
+)
+def test_what_the_renderer_cannot_reproduce_is_left_to_copier(tmp_path: Path, setting: str) -> None:
+    config = "_subdirectory: files\nslot_core_backend:\n  type: yaml\n"
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "plain.txt.jinja").write_text("{{ slot_core_backend }}")
+    (tmp_path / "files" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers }}")
+    (tmp_path / "copier.yml").write_text(config)
+    assert SlotRenderer.for_template(tmp_path, stage_template(tmp_path, AGENT_SLOTS)) is not None
+    (tmp_path / "copier.yml").write_text(config + setting)
+    assert SlotRenderer.for_template(tmp_path, stage_template(tmp_path, AGENT_SLOTS)) is None

@@ -31,6 +31,7 @@ from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
+from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import AGENT_SLOTS, check_partial_answers, parse_answers
@@ -268,8 +269,12 @@ def generate(
     say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
-    # Each agent's commit re-renders only the files that read its slot, when that is knowable.
+    # Each agent's commit re-renders only the files that read its slot, when that is knowable:
+    # in process when the renderer can vouch for the template, else through Copier.
     slot_readers = stage_template(template.files, AGENT_SLOTS) if template.files else None
+    slot_renderer = (
+        SlotRenderer.for_template(template.files, slot_readers) if template.files else None
+    )
     with staged(destination) as project:
         empty_slots: dict[str, Any] = {slot: {} for slot in AGENT_SLOTS}
         recorded = render(
@@ -307,13 +312,16 @@ def generate(
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
             data[agent.slot] = outcome.spec.model_dump(mode="json")
-            render(
-                project,
-                template,
-                data,
-                exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
-                complete=True,
-            )
+            if slot_renderer is not None:
+                slot_renderer.render_slot(project, data, recorded, agent.slot)
+            else:
+                render(
+                    project,
+                    template,
+                    data,
+                    exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
+                    complete=True,
+                )
             outcome.report.commit = commit_all(
                 repo,
                 agent_commit_message(agent, outcome),

@@ -98,7 +98,9 @@ def read_answers(project: Path) -> dict[str, Any]:
     path = project / ANSWERS_FILE
     if not path.is_file():
         raise TemplateError(f"the template wrote no {ANSWERS_FILE}")
-    loaded = yaml.safe_load(path.read_text("utf-8"))
+    # libyaml's loader when PyYAML has it: the answers file holds every slot spec.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded = yaml.load(path.read_text("utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     if not isinstance(loaded, dict):
         raise TemplateError(f"{path} does not hold a mapping")
     return loaded

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -34,6 +35,14 @@ class StagedTemplate:
     """Path of the answers file Copier writes (always re-rendered)."""
     readers: dict[str, tuple[str, ...]]
     """Per slot answer name, patterns matching the files that read it."""
+    sources: dict[str, tuple[str, ...]]
+    """Per slot answer name, the template files that read it, relative to ``files_root``."""
+    answers_template: str
+    """The answers file's template, relative to ``files_root``."""
+    files_root: Path
+    """The template's subdirectory holding its files."""
+    settings: dict[str, Any]
+    """The template's ``copier.yml``."""
 
     def excludes(self, slot: str) -> list[str]:
         """Return Copier ``exclude`` patterns that skip every file not reading ``slot``.
@@ -70,7 +79,7 @@ def path_pattern(relative: str) -> str:
     return "/" + "".join(parts)
 
 
-def _copier_settings(template_root: Path) -> dict[str, object] | None:
+def _copier_settings(template_root: Path) -> dict[str, Any] | None:
     config = template_root / "copier.yml"
     if not config.is_file():
         return None
@@ -100,13 +109,16 @@ def stage_template(template_root: Path, slots: tuple[str, ...]) -> StagedTemplat
     answers_file = str(settings.get("_answers_file", ".copier-answers.yml"))
     files_root = template_root / str(settings.get("_subdirectory", ""))
     readers: dict[str, list[str]] = {slot: [] for slot in slots}
+    sources: dict[str, list[str]] = {slot: [] for slot in slots}
+    answers_template = ""
     for path in sorted(files_root.rglob("*")):
         if not path.is_file():
             continue
         relative = path.relative_to(files_root).as_posix()
         templated = relative.endswith(suffix)
         if "_copier_conf.answers_file" in relative:
-            continue  # the answers file itself, always re-rendered
+            answers_template = relative  # the answers file itself, always re-rendered
+            continue
         content = path.read_text("utf-8", errors="replace") if templated else ""
         if _INDIRECT.search(relative) or _INDIRECT.search(content):
             return None
@@ -114,7 +126,12 @@ def stage_template(template_root: Path, slots: tuple[str, ...]) -> StagedTemplat
         for slot in slots:
             if slot in relative or slot in content:
                 readers[slot].append(pattern)
+                sources[slot].append(relative)
     return StagedTemplate(
         answers_file="/" + answers_file,
         readers={slot: tuple(patterns) for slot, patterns in readers.items()},
+        sources={slot: tuple(paths) for slot, paths in sources.items()},
+        answers_template=answers_template,
+        files_root=files_root,
+        settings=settings,
     )
