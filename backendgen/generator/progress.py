@@ -33,10 +33,13 @@ class PlainProgress:
     def __init__(self, stream: TextIO | None = None) -> None:
         """Write to ``stream`` (stderr by default)."""
         self.stream = stream or sys.stderr
+        self._lock = threading.Lock()  # agents report from worker threads
 
     def line(self, text: str) -> None:
-        """Print the message."""
-        print(text, file=self.stream, flush=True)
+        """Print the message as one whole line."""
+        with self._lock:
+            self.stream.write(text + "\n")
+            self.stream.flush()
 
     def agent_started(self, name: str) -> None:
         """Print that the agent started."""
