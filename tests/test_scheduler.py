@@ -62,10 +62,19 @@ def test_parallelism_reaches_the_limit() -> None:
 
 
 def test_an_agent_starts_when_its_own_dependencies_finish_not_its_batch() -> None:
-    # testing_qa needs only core and security; a slow devops must not hold it back.
+    # testing_qa needs only core; a slow devops must not hold it back.
     recorder = _Recorder({"devops_infrastructure": 0.6})
     run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 3)
     assert recorder.started["testing_qa"] < recorder.finished["devops_infrastructure"]
+    assert recorder.commits == [a.name for a in AGENTS]
+
+
+def test_a_slow_security_agent_holds_back_no_other_agent() -> None:
+    # Only documentation waits for an agent other than core (monitoring, for its runbooks).
+    recorder = _Recorder({"security_compliance": 0.8})
+    run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 3)
+    for name in ("documentation", "testing_qa"):
+        assert recorder.finished[name] < recorder.finished["security_compliance"], name
     assert recorder.commits == [a.name for a in AGENTS]
 
 

@@ -168,11 +168,7 @@ def _documentation_context(
             for e in core.entities
         ],
     }
-    security = upstream.get("security_compliance")
     monitoring = upstream.get("monitoring_observability")
-    if security is not None and level < 2:
-        context["roles"] = [r["name"] for r in security.model_dump()["roles"]]
-        context["controls"] = [c["control_id"] for c in security.model_dump()["controls"]]
     if monitoring is not None and level < 2:
         context["alerts"] = [a["name"] for a in monitoring.model_dump()["alerts"]]
     return context

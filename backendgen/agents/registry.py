@@ -44,6 +44,8 @@ class AgentDefinition:
         return f"slot_{self.name}"
 
 
+# Every agent reads the core spec; only documentation also waits for another agent (it writes a
+# runbook per monitoring alert). After core, the critical path is monitoring then documentation.
 AGENTS: tuple[AgentDefinition, ...] = (
     AgentDefinition("core_backend", CoreBackendSpec, (), core_blueprint, "core", fans_out=True),
     AgentDefinition(
@@ -70,18 +72,14 @@ AGENTS: tuple[AgentDefinition, ...] = (
     AgentDefinition(
         "documentation",
         DocumentationSpec,
-        (
-            "core_backend",
-            "security_compliance",
-            "monitoring_observability",
-        ),
+        ("core_backend", "monitoring_observability"),  # a runbook per alert
         documentation_blueprint,
         "docs",
     ),
     AgentDefinition(
         "testing_qa",
         TestingQaSpec,
-        ("core_backend", "security_compliance"),
+        ("core_backend",),
         testing_blueprint,
         "tests",
     ),

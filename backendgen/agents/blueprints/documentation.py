@@ -103,7 +103,7 @@ def documentation_blueprint(source: BlueprintInput) -> DocumentationSpec:
     """Write the overview and operational prose from the answers and the other specs.
 
     Args:
-        source: Answers, domain and the core, security and monitoring specs.
+        source: Answers, domain and the core and monitoring specs.
 
     Returns:
         The documentation spec.
