@@ -73,7 +73,9 @@ def test_corpus_file_imports(path: Path) -> None:
         return
     domain, answers, warnings = load_jdl(path)
     core = domain.core_spec()
-    assert len(core.entities) == len({e.name for e in document.entities})
+    many_to_many = [r for r in document.relationships if r.kind == "ManyToMany"]
+    # Every declared entity, plus one link entity per many-to-many relationship.
+    assert len(core.entities) == len({e.name for e in document.entities}) + len(many_to_many)
     assert set(answers) <= {"project_name", "database", "auth"}
     for warning in warnings:
         assert warning.startswith(f"{path}:")
@@ -93,6 +95,7 @@ def test_library_constants_validations_and_one_to_one() -> None:
     assert sorted(e.name for e in domain.entities) == [
         "Author",
         "Book",
+        "BookAuthor",  # the link entity of ManyToMany Book{author} to Author
         "BorrowedBook",
         "Client",
         "Publisher",
@@ -118,7 +121,15 @@ def test_library_constants_validations_and_one_to_one() -> None:
         ("client", "Client", "one_to_one"),
     }
     assert answers == {"project_name": "library", "database": "postgresql", "auth": "jwt"}
-    assert any("ManyToMany Book to Author skipped" in w for w in warnings)
+    link = _entity(domain, "BookAuthor")
+    assert [(r.name, r.target, r.kind, r.required) for r in link.relationships] == [
+        ("book", "Book", "many_to_one", True),
+        ("author", "Author", "many_to_one", True),
+    ]
+    assert [(f.name, f.type, f.required) for f in link.fields] == [("sort_order", "integer", False)]
+    assert any(
+        "ManyToMany Book to Author mapped to the link entity 'BookAuthor'" in w for w in warnings
+    )
     assert any("option 'filter' ignored" in w for w in warnings)
 
 
@@ -143,7 +154,8 @@ def test_21_points_enum_bounds_and_builtin_user() -> None:
 
 def test_bug_tracker_enums_and_one_to_many_without_names() -> None:
     domain, answers, _ = load_jdl(CORPUS / "bug-tracker.jdl")
-    assert len(domain.entities) == 5
+    assert len(domain.entities) == 6  # five declared, and TicketLabel for Ticket{label} to Label
+    assert [r.target for r in _entity(domain, "TicketLabel").relationships] == ["Ticket", "Label"]
     status = next(e for e in domain.enums if e.name == "Status")
     assert len(status.values) == 10
     assert "WONT_IMPLEMENT" in status.values
@@ -318,9 +330,11 @@ def test_skipped_relationships_and_options(tmp_path: Path) -> None:
         deployment { deploymentType docker-compose, appsFolders [blog] }
         """,
     )
-    assert all(not e.relationships for e in domain.entities)
+    assert not _entity(domain, "Post").relationships  # the User relationship is skipped
+    link = _entity(domain, "PostTag")
+    assert [(r.name, r.target) for r in link.relationships] == [("post", "Post"), ("tag", "Tag")]
     text = "\n".join(warnings)
-    assert "ManyToMany Post to Tag skipped" in text
+    assert "ManyToMany Post to Tag mapped to the link entity 'PostTag'" in text
     assert "ManyToOne Post to User skipped" in text
     for option in ("dto", "service", "paginate", "search", "skipClient", "skipServer",
                    "noFluentMethod", "filter", "readOnly", "angularSuffix",
@@ -413,3 +427,27 @@ def test_several_errors_are_joined_in_one_line(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="cannot read domain file"):
         load_domain_input(tmp_path / "missing.jh")
+
+
+def test_many_to_many_link_names_avoid_taken_names(tmp_path: Path) -> None:
+    domain, _, _ = _load(
+        tmp_path,
+        """
+        entity Person { name String }
+        entity Team { name String }
+        entity TeamPerson { note String }
+        relationship ManyToMany { Team{person} to Person{team} }
+        relationship ManyToMany { Person{person} to Person }
+        """,
+    )
+    team_link = _entity(domain, "TeamPersonLink")  # TeamPerson is a declared entity
+    assert [(r.name, r.target) for r in team_link.relationships] == [
+        ("team", "Team"),
+        ("person", "Person"),
+    ]
+    self_link = _entity(domain, "PersonLinkedPerson")  # both ends are people
+    assert [(r.name, r.target) for r in self_link.relationships] == [
+        ("person", "Person"),
+        ("linked_person", "Person"),
+    ]
+    assert {r.column for r in self_link.relationships} == {"person_id", "linked_person_id"}

@@ -21,10 +21,13 @@ and validations that do not fit the type are ignored with a warning. Bounds may 
 Relationships (the foreign key lives on one side): ``ManyToOne A{b} to B`` -> ``A.b``
 (many_to_one, default name ``snake(B)``); ``OneToMany A{x} to B{a}`` -> ``B.a`` (many_to_one
 to A, default ``snake(A)``); ``OneToOne A{b} to B`` -> ``A.b`` (one_to_one). ``required`` is
-taken from the side that holds the key; display fields (``b(name)``) are ignored. Skipped with
-a warning: ``ManyToMany`` (not representable yet) and relationships to the built-in ``User``
-(``with builtInEntity``, or ``User`` not declared as an entity): the generated backend has its
-own users table. Other ``with`` options and relationship annotations are ignored.
+taken from the side that holds the key; display fields (``b(name)``) are ignored.
+``ManyToMany A{b} to B{a}`` -> a link entity ``AB`` (``ABLink`` if that name is taken): one
+record per linked pair, with the required references ``a`` -> A and ``b`` -> B and an optional
+``sort_order``; its CRUD endpoints link and unlink (a pair may be linked twice: no composite
+unique key). Skipped with a warning: relationships to the built-in ``User`` (``with
+builtInEntity``, or ``User`` not declared as an entity): the generated backend has its own
+users table. Other ``with`` options and relationship annotations are ignored.
 
 Option lines, entity annotations and ``use`` values (one warning each):
 
@@ -659,6 +662,7 @@ class _Importer:
         self.relationships: dict[str, list[RelationshipSpec]] = {}
         self.members: dict[str, dict[str, tuple[str, int]]] = {}
         self.failed: set[str] = set()
+        self.links: list[tuple[int, EntitySpec]] = []
 
     def error(self, line: int, message: str) -> None:
         """Record a problem that makes the file unusable."""
@@ -925,12 +929,73 @@ class _Importer:
         if unknown:
             self.error(rel.line, f"relationship to unknown entity '{unknown[0]}'")
             return
-        if rel.kind == "ManyToMany":
-            self.warn(rel.line, f"{label} skipped: many-to-many is not supported yet")
-            return
         if rel.option is not None:
             self.warn(rel.line, f"relationship option '{rel.option}' ignored")
-        self._add_relationship(rel)
+        if rel.kind == "ManyToMany":
+            self._add_link_entity(rel, label)
+        else:
+            self._add_relationship(rel)
+
+    def _link_name(self, owner: str, reference: str) -> str:
+        """Name the link entity ``<Owner><Reference>``, or with ``Link`` if that is taken."""
+        taken = set(self.entity_names.values()) | set(self.enum_names.values())
+        taken |= {link.name for _, link in self.links}
+        tables = {plural(snake(name)) for name in taken}
+        for candidate in (f"{owner}{pascal(reference)}", f"{owner}{pascal(reference)}Link"):
+            if candidate not in taken and plural(snake(candidate)) not in tables:
+                return candidate
+        return ""
+
+    def _add_link_entity(self, rel: JdlRelationship, label: str) -> None:
+        """Map ``ManyToMany A{b} to B{a}`` onto a link entity with two references."""
+        owner, target = self.entity_names[rel.source.entity], self.entity_names[rel.target.entity]
+        owner_ref = self._member_name(owner, owner, rel.line, RESERVED_PYTHON_NAMES)
+        target_ref = self._member_name(
+            owner, rel.source.field or target, rel.line, RESERVED_PYTHON_NAMES
+        )
+        if owner_ref is None or target_ref is None:
+            return
+        if target_ref == owner_ref:  # an entity linked to others of its kind
+            target_ref = f"linked_{target_ref}"
+        name = self._link_name(owner, target_ref)
+        if not name or not self._check_length("entity", name, rel.line):
+            self.error(rel.line, f"{label}: no free name for its link entity")
+            return
+        try:
+            link = self._link_entity(name, rel.doc, (owner, owner_ref), (target, target_ref))
+        except ValidationError as error:
+            self.error(rel.line, f"{label}: link entity '{name}': {_first_message(error)}")
+            return
+        self.links.append((rel.line, link))
+        self.warn(rel.line, f"{label} mapped to the link entity '{name}' (one record per pair)")
+
+    @staticmethod
+    def _link_entity(
+        name: str, doc: str, owner: tuple[str, str], target: tuple[str, str]
+    ) -> EntitySpec:
+        (owner_name, owner_ref), (target_name, target_ref) = owner, target
+        return EntitySpec(
+            name=name,
+            description=doc or f"Links a {owner_name} to a {target_name} (many to many).",
+            fields=[
+                FieldSpec(
+                    name="sort_order",
+                    type="integer",
+                    required=False,
+                    minimum=0,
+                    description=f"Position of this {target_name} among the {owner_name}'s "
+                    f"{target_ref}.",
+                )
+            ],
+            relationships=[
+                RelationshipSpec(
+                    name=owner_ref, target=owner_name, description=f"The linked {owner_name}."
+                ),
+                RelationshipSpec(
+                    name=target_ref, target=target_name, description=f"The linked {target_name}."
+                ),
+            ],
+        )
 
     def _add_relationship(self, rel: JdlRelationship) -> None:
         one_to_many = rel.kind == "OneToMany"
@@ -1065,6 +1130,8 @@ class _Importer:
                 )
             except ValidationError as error:
                 self.error(entity.line, f"entity '{entity.name}': {_first_message(error)}")
+        if not self._errors:
+            yield from (link for _, link in self.links)
 
     def run(self, stem: str) -> tuple[DomainSpec, dict[str, str], list[str]]:
         """Run every mapping step.

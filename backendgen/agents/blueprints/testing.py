@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.blueprints.regex_example import example_matching
 from backendgen.agents.core_backend import EntitySpec, EnumSpec, FieldSpec
 from backendgen.agents.testing_qa import (
     InvalidPayloadSpec,
@@ -53,14 +54,21 @@ def _value_for(field: FieldSpec, enums: dict[str, EnumSpec]) -> JsonScalar:
 def _sample(
     entity: EntitySpec, declared: dict[str, JsonScalar] | None, enums: dict[str, EnumSpec]
 ) -> SamplePayloadSpec | None:
-    """The domain's sample, completed for required fields; None when a pattern can't be met."""
+    """The domain's sample, completed for required fields; None when a pattern can't be met.
+
+    A required patterned text field gets a string generated to match its pattern.
+    """
     values = {k: v for k, v in (declared or {}).items() if k in {f.name for f in entity.fields}}
     for field in entity.fields:
         if field.name in values or not field.required:
             continue
         value = _value_for(field, enums)
         if field.pattern and not (isinstance(value, str) and re.fullmatch(field.pattern, value)):
-            return None
+            if field.type not in ("string", "text", "email"):
+                return None
+            value = example_matching(field.pattern, field.min_length, field.max_length)
+            if value is None:
+                return None
         values[field.name] = value
     return SamplePayloadSpec(entity=entity.name, values=values)
 
