@@ -48,7 +48,7 @@ test: $(VALIDATORS) $(LOCAL_LLM)
 lint: $(INSTALLED)
 	$(BIN)/ruff check backendgen tests bench template_extensions
 	$(BIN)/ruff format --check backendgen tests bench template_extensions
-	$(BIN)/mypy backendgen
+	$(BIN)/mypy backendgen template_extensions
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_new.py

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from timing import timed  # bench/timing.py, beside this script
 
 from tests.fakes import running_server
-from tests.test_llm_wire import ANSWER_FLAGS, consistent_model
+from tests.test_llm_wire import consistent_model, openai_new_args
 
 
 def _generate(
@@ -30,20 +30,16 @@ def _generate(
     env = os.environ | {"XDG_CACHE_HOME": str(cache), "OPENAI_API_KEY": "bench"}
     return timed(
         "backendgen",
-        "new",
-        str(destination),
-        "--defaults",
-        *ANSWER_FLAGS,
-        "--provider",
-        "openai",
-        "--base-url",
-        base_url,
-        "--max-parallel",
-        str(parallel),
-        "--timeout",
-        "600",  # a long answer at the simulated speed must not time out
-        "--batch-size",
-        str(batch_size),
+        *openai_new_args(
+            base_url,
+            destination,
+            "--max-parallel",
+            str(parallel),
+            "--timeout",
+            "600",  # a long answer at the simulated speed must not time out
+            "--batch-size",
+            str(batch_size),
+        ),
         env=env,
     )
 

@@ -11,6 +11,7 @@ every extension's ``preprocess`` hook, because extensions may keep state per com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import CodeType
 from typing import Any
 
@@ -23,7 +24,7 @@ class CompileCacheExtension(Extension):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        compile_uncached = environment.compile
+        compile_uncached: Callable[..., Any] = environment.compile
         compiled: dict[str, CodeType] = {}
 
         def compile_cached(

@@ -86,10 +86,9 @@ def consistent_model(body: Mapping[str, Any]) -> Payload:
     return Payload(answer)
 
 
-def _generate(fake_url: str, destination: Path, cache: Path, *extra: str) -> Any:
-    env = project_env(XDG_CACHE_HOME=str(cache), OPENAI_API_KEY="test-key")
-    env.pop("OPENAI_BASE_URL", None)
-    return run_backendgen(
+def openai_new_args(base_url: str, destination: Path, *extra: str) -> list[str]:
+    """``backendgen new`` arguments generating these answers through the endpoint ``base_url``."""
+    return [
         "new",
         str(destination),
         "--defaults",
@@ -97,12 +96,17 @@ def _generate(fake_url: str, destination: Path, cache: Path, *extra: str) -> Any
         "--provider",
         "openai",
         "--base-url",
-        fake_url,
+        base_url,
         "--model",
         "gpt-4o-mini",
         *extra,
-        env=env,
-    )
+    ]
+
+
+def _generate(fake_url: str, destination: Path, cache: Path, *extra: str) -> Any:
+    env = project_env(XDG_CACHE_HOME=str(cache), OPENAI_API_KEY="test-key")
+    env.pop("OPENAI_BASE_URL", None)
+    return run_backendgen(*openai_new_args(fake_url, destination, *extra), env=env)
 
 
 def _report(project: Path) -> dict[str, Any]:

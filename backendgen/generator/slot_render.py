@@ -97,9 +97,8 @@ def _supported(staged: StagedTemplate) -> bool:
         isinstance(q, dict) and any(k in q for k in _UNSUPPORTED_QUESTION_KEYS) for q in questions
     ):
         return False
-    suffix = str(settings.get("_templates_suffix", ".jinja"))
     answers_name = staged.answers_template.replace(" ", "")
-    return bool(suffix) and answers_name == "{{_copier_conf.answers_file}}" + suffix
+    return bool(staged.suffix) and answers_name == "{{_copier_conf.answers_file}}" + staged.suffix
 
 
 class SlotRenderer:
@@ -115,7 +114,7 @@ class SlotRenderer:
         """
         self._root = template_root
         self._staged = staged
-        self._suffix = str(staged.settings.get("_templates_suffix", ".jinja"))
+        self._suffix = staged.suffix
         self._prefix = staged.files_root.relative_to(template_root).as_posix()
         self._questions = [key for key in staged.settings if not key.startswith("_")]
         self._env = _environment(template_root, staged.settings)
@@ -252,14 +251,13 @@ class SlotRenderer:
         target = project / destination
         if target.is_symlink():
             target.unlink()
-        if target.is_file():
-            if target.read_bytes() != content:
-                target.write_bytes(content)
-            mode = target.stat().st_mode
-        else:
+        existed = target.is_file()
+        if not existed:
             target.parent.mkdir(parents=True, exist_ok=True)
+        if not existed or target.read_bytes() != content:
             target.write_bytes(content)
-            mode = source_path.stat().st_mode
-        executable = (mode & ~0o111) | (source_path.stat().st_mode & 0o111)
-        if target.stat().st_mode != executable:
-            target.chmod(executable)
+        # An existing file keeps its permissions; the executable bits follow the template's.
+        source_mode, current = source_path.stat().st_mode, target.stat().st_mode
+        wanted = ((current if existed else source_mode) & ~0o111) | (source_mode & 0o111)
+        if current != wanted:
+            target.chmod(wanted)

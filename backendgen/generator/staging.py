@@ -33,8 +33,6 @@ class StagedTemplate:
 
     answers_file: str
     """Path of the answers file Copier writes (always re-rendered)."""
-    readers: dict[str, tuple[str, ...]]
-    """Per slot answer name, patterns matching the files that read it."""
     sources: dict[str, tuple[str, ...]]
     """Per slot answer name, the template files that read it, relative to ``files_root``."""
     answers_template: str
@@ -43,6 +41,11 @@ class StagedTemplate:
     """The template's subdirectory holding its files."""
     settings: dict[str, Any]
     """The template's ``copier.yml``."""
+
+    @property
+    def suffix(self) -> str:
+        """The suffix of the template's templated files (``_templates_suffix``)."""
+        return str(self.settings.get("_templates_suffix", ".jinja"))
 
     def excludes(self, slot: str) -> list[str]:
         """Return Copier ``exclude`` patterns that skip every file not reading ``slot``.
@@ -53,7 +56,9 @@ class StagedTemplate:
         Returns:
             Gitignore-style patterns.
         """
-        keep = (_escape(self.answers_file), *self.readers.get(slot, ()))
+        sources = self.sources.get(slot, ())
+        readers = (path_pattern(source.removesuffix(self.suffix)) for source in sources)
+        keep = (_escape(self.answers_file), *readers)
         return ["*", *(f"!{pattern}" for pattern in keep)]
 
 
@@ -108,7 +113,6 @@ def stage_template(template_root: Path, slots: tuple[str, ...]) -> StagedTemplat
     suffix = str(settings.get("_templates_suffix", ".jinja"))
     answers_file = str(settings.get("_answers_file", ".copier-answers.yml"))
     files_root = template_root / str(settings.get("_subdirectory", ""))
-    readers: dict[str, list[str]] = {slot: [] for slot in slots}
     sources: dict[str, list[str]] = {slot: [] for slot in slots}
     answers_template = ""
     for path in sorted(files_root.rglob("*")):
@@ -122,14 +126,11 @@ def stage_template(template_root: Path, slots: tuple[str, ...]) -> StagedTemplat
         content = path.read_text("utf-8", errors="replace") if templated else ""
         if _INDIRECT.search(relative) or _INDIRECT.search(content):
             return None
-        pattern = path_pattern(relative.removesuffix(suffix) if templated else relative)
         for slot in slots:
             if slot in relative or slot in content:
-                readers[slot].append(pattern)
                 sources[slot].append(relative)
     return StagedTemplate(
         answers_file="/" + answers_file,
-        readers={slot: tuple(patterns) for slot, patterns in readers.items()},
         sources={slot: tuple(paths) for slot, paths in sources.items()},
         answers_template=answers_template,
         files_root=files_root,
