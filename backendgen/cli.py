@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,10 +17,11 @@ import yaml
 
 from backendgen import __version__
 from backendgen.agents.registry import AGENT_NAMES
-from backendgen.errors import BackendgenError, UserInputError
+from backendgen.commands import project as project_commands
+from backendgen.commands import update as update_command
+from backendgen.errors import BackendgenError, ConflictError, UserInputError
 from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, generate
 from backendgen.generator.progress import LiveProgress, PlainProgress, Progress
-from backendgen.generator.regenerate import regenerate
 from backendgen.generator.report import REPORT_PATH, Report
 from backendgen.questions.domain import DomainSpec
 
@@ -50,20 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     template = new.add_argument_group("template")
     template.add_argument("--template", metavar="SRC", help="template git URL or path")
     template.add_argument("--vcs-ref", metavar="REF", help="template tag or commit")
-    _add_trust_option(template)
-    _add_llm_options(new)
-    again = commands.add_parser("regenerate", help="re-run one agent on a generated project")
-    again.add_argument("destination", type=Path, metavar="DEST", help="a generated project")
-    again.add_argument("--agent", required=True, help="the agent to re-run")
-    again.add_argument("--requirements", help="new free-text requirements")
-    _add_trust_option(again)
-    _add_llm_options(again)
+    add_trust_option(template)
+    add_llm_options(new)
+    new.set_defaults(handler=_new)
+    project_commands.add_parsers(commands)
+    update_command.add_parsers(commands)
     schema = commands.add_parser("schema", help="print a JSON Schema (for editors)")
     schema.add_argument("which", choices=sorted(SCHEMAS), help="which document")
+    schema.set_defaults(handler=_schema)
     return parser
 
 
-def _add_trust_option(group: argparse._ActionsContainer) -> None:
+def add_trust_option(group: argparse._ActionsContainer) -> None:
+    """Add ``--trust`` to a command or argument group."""
     group.add_argument(
         "--trust",
         action="store_true",
@@ -71,7 +71,8 @@ def _add_trust_option(group: argparse._ActionsContainer) -> None:
     )
 
 
-def _add_llm_options(command: argparse.ArgumentParser) -> None:
+def add_llm_options(command: argparse.ArgumentParser) -> None:
+    """Add the provider, model and budget options shared by the commands that run agents."""
     llm = command.add_argument_group("agents")
     llm.add_argument(
         "--provider",
@@ -127,7 +128,8 @@ def _given_answers(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
-def _print_report(report: Report, destination: Path, verb: str = "generated") -> None:
+def print_report(report: Report, destination: Path, verb: str = "generated") -> None:
+    """Print the run's per-agent figures and totals."""
     totals = report.totals()
     print(f"{verb} {destination} in {totals['seconds']:.1f}s with provider {report.provider}")
     for agent in report.agents:
@@ -146,7 +148,8 @@ def _print_report(report: Report, destination: Path, verb: str = "generated") ->
     print(f"report: {destination / REPORT_PATH}")
 
 
-def _options(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
+def options_from_args(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
+    """Build the generation options from the shared agent flags (and ``extra``)."""
     return GenerationOptions(
         provider=args.provider,
         model=args.model,
@@ -165,7 +168,7 @@ def _options(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
 
 
 @contextmanager
-def _progress(agents: list[str]) -> Iterator[Progress]:
+def progress_display(agents: list[str]) -> Iterator[Progress]:
     """A live table on a terminal, plain lines otherwise."""
     if sys.stderr.isatty():
         with LiveProgress(agents) as live:
@@ -177,31 +180,18 @@ def _progress(agents: list[str]) -> Iterator[Progress]:
 def _new(args: argparse.Namespace) -> int:
     given = _given_answers(args)
     interactive = not args.defaults and not args.answers and sys.stdin.isatty()
-    options = _options(
+    options = options_from_args(
         args,
         template=args.template,
         vcs_ref=args.vcs_ref,
         interactive=interactive,
         trust=args.trust,
     )
-    with _progress(list(AGENT_NAMES)) as progress:
+    with progress_display(list(AGENT_NAMES)) as progress:
         report = generate(
             args.destination, given, domain_file=args.domain, options=options, progress=progress
         )
-    _print_report(report, args.destination)
-    return 0
-
-
-def _regenerate(args: argparse.Namespace) -> int:
-    with _progress([args.agent]) as progress:
-        report = regenerate(
-            args.destination,
-            args.agent,
-            requirements=args.requirements,
-            options=_options(args, trust=args.trust),
-            progress=progress,
-        )
-    _print_report(report, args.destination, "regenerated")
+    print_report(report, args.destination)
     return 0
 
 
@@ -225,10 +215,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         args = _parser().parse_args(argv)
-        commands = {"new": _new, "regenerate": _regenerate, "schema": _schema}
-        return commands[args.command](args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
     except UserInputError as error:
         print(f"backendgen: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except ConflictError as error:
+        print(f"backendgen: {error}", file=sys.stderr)
+        for path in error.files:
+            print(f"  conflict: {path}", file=sys.stderr)
+        for step in error.next_steps:
+            print(f"  next: {step}", file=sys.stderr)
         return error.exit_code
     except BackendgenError as error:
         print(f"backendgen: {error}", file=sys.stderr)

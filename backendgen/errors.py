@@ -28,3 +28,25 @@ class TemplateError(BackendgenError):
 
 class GitError(BackendgenError):
     """A git operation on the generated project failed."""
+
+
+class ConflictError(BackendgenError):
+    """A template update or an agent re-render left merge conflicts in the work tree.
+
+    Nothing is committed; the conflicted files keep inline markers for the user to resolve.
+    The CLI prints the message, the files and the next steps, and exits 3.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, files: list[str], next_steps: list[str]) -> None:
+        """Describe the conflict.
+
+        Args:
+            message: One line saying what stopped.
+            files: Conflicted paths, relative to the project.
+            next_steps: Commands or actions that finish the job, one per line.
+        """
+        super().__init__(message)
+        self.files = files
+        self.next_steps = next_steps
