@@ -1,13 +1,16 @@
 """The library API of the brief: ``BackendOrchestratorAgent`` and ``CostOptimizationConfig``.
 
 A thin layer over :func:`backendgen.generator.pipeline.generate`, the engine of the CLI; every
-figure it returns is measured in the run.
+figure it returns is measured in the run. It fails where the CLI fails (bad answers, a missing
+API key, a destination that is not empty: :class:`backendgen.errors.UserInputError`), and what
+the CLI prints as warnings (an agent falling back to its blueprint) goes to the
+``backendgen`` logger at WARNING level.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,7 +18,29 @@ from typing import Any
 
 from backendgen.errors import UserInputError
 from backendgen.generator.pipeline import GenerationOptions, generate
-from backendgen.generator.report import Report
+from backendgen.generator.report import REPORT_PATH, AgentReport, Report
+
+LOGGER = logging.getLogger("backendgen")
+"""Where the library reports steps (INFO) and warnings such as blueprint fallbacks (WARNING)."""
+
+
+class LoggingProgress:
+    """Reports a generation's steps and warnings to :data:`LOGGER` (library use)."""
+
+    def line(self, text: str) -> None:
+        """Log a step at INFO, a ``warning: ...`` line at WARNING."""
+        if text.startswith("warning: "):
+            LOGGER.warning(text.removeprefix("warning: "))
+        else:
+            LOGGER.info(text)
+
+    def agent_started(self, name: str) -> None:
+        """Log that the agent started."""
+        LOGGER.info("%s running", name)
+
+    def agent_finished(self, report: AgentReport) -> None:
+        """Log the agent's source and commit."""
+        LOGGER.info("%s done from %s (%s)", report.name, report.source, report.commit[:10])
 
 
 @dataclass
@@ -111,7 +136,8 @@ class BackendOrchestratorAgent:
             cost_optimization: Budget, parallelism and caching.
             model: Model name for the provider.
             base_url: OpenAI-compatible endpoint.
-            output_dir: Where projects are created (a new temporary directory by default).
+            output_dir: Where projects are created when ``generate_backend`` is given no
+                destination (the current directory by default), as ``output_dir/project_name``.
         """
         self.llm = llm
         self.cost_optimization = cost_optimization or CostOptimizationConfig()
@@ -135,13 +161,20 @@ class BackendOrchestratorAgent:
             destination: Project directory (missing or empty); default under ``output_dir``.
 
         Returns:
-            ``{"project", "summary": {...}, "cost_optimization": {...}, "report": {...}}``.
+            ``{"project", "report_path", "summary": {...}, "cost_optimization": {...},
+            "report": {...}}``: the project directory, its ``.backendgen/report.json``, file
+            and agent figures, measured cost figures and the whole report.
+
+        Raises:
+            UserInputError: For answers without a renderer or invalid values, a provider that
+                cannot run (``openai`` without an API key or endpoint), or a destination that
+                exists and is not empty. Nothing is written then.
         """
         config = self.cost_optimization
         answers = answers_from_brief(tech_stack, system_design, requirements_analysis)
         if destination is None:
-            root = self.output_dir or Path(tempfile.mkdtemp(prefix="backendgen-"))
-            destination = root / str(answers.get("project_name", "enterprise-backend"))
+            root = self.output_dir or Path.cwd()
+            destination = root / str(answers.setdefault("project_name", "enterprise-backend"))
         options = GenerationOptions(
             provider=self.llm,
             model=self.model,
@@ -151,7 +184,7 @@ class BackendOrchestratorAgent:
             use_cache=config.enable_caching,
             token_budget=config.token_budget_per_agent,
         )
-        report = generate(destination, answers, options=options)
+        report = generate(destination, answers, options=options, progress=LoggingProgress())
         return _result(destination, report, config)
 
 
@@ -168,6 +201,7 @@ def _result(project: Path, report: Report, config: CostOptimizationConfig) -> di
     agent_seconds = float(totals["agent_seconds"])
     return {
         "project": str(project),
+        "report_path": str(project / REPORT_PATH),
         "summary": {
             "total_files": len(files),
             "generation_method": _generation_method(report),

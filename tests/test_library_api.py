@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import socket
 from pathlib import Path
 
 import git
 import pytest
+import yaml
 
 from backendgen import BackendOrchestratorAgent, CostOptimizationConfig
 from backendgen.api import answers_from_brief
@@ -91,3 +95,50 @@ def test_batch_size_sets_the_core_fan_out(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(core_requests) == -(-entities // 2)
     assert max_concurrency == 2
     assert result["summary"]["generation_method"] == "llm"
+
+
+BRIEF = (
+    {"language": "Python", "framework": "FastAPI"},
+    {"scale": "medium"},
+    {"domain": "E-commerce", "project_name": "store"},
+)
+
+
+def test_openai_without_a_key_is_an_error_not_a_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    orchestrator = BackendOrchestratorAgent(llm="openai", output_dir=tmp_path)
+    with pytest.raises(UserInputError, match="OPENAI_API_KEY"):
+        orchestrator.generate_backend(*BRIEF)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_lands_in_a_named_folder_with_its_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = BackendOrchestratorAgent(llm="blueprint").generate_backend(*BRIEF)
+    assert Path(result["project"]) == tmp_path / "store"
+    report = json.loads(Path(result["report_path"]).read_text())
+    assert report["project"] == "store"
+    assert [a["name"] for a in report["agents"]] == [a["name"] for a in result["report"]["agents"]]
+    answers = yaml.safe_load((tmp_path / "store" / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "store"
+
+
+def test_fallbacks_reach_the_backendgen_logger(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    orchestrator = BackendOrchestratorAgent(
+        llm="openai", base_url=f"http://127.0.0.1:{port}/v1", output_dir=tmp_path
+    )
+    with caplog.at_level(logging.WARNING, logger="backendgen"):
+        result = orchestrator.generate_backend(*BRIEF)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["endpoint unreachable: every agent falls back to its blueprint"]
+    assert {a["fallback_reason"] for a in result["report"]["agents"]} == {"endpoint unreachable"}

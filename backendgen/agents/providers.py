@@ -77,7 +77,8 @@ def settings_from_environment(
         LLM settings, or None for the offline ``blueprint`` provider.
 
     Raises:
-        UserInputError: For an unknown provider or mode, or a missing local model.
+        UserInputError: For an unknown provider or mode, a missing local model, or the
+            ``openai`` provider asked for OpenAI itself without an API key.
     """
     base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
     api_key = os.environ.get("OPENAI_API_KEY") or None
@@ -87,6 +88,11 @@ def settings_from_environment(
     if chosen == "blueprint":
         return None
     if chosen == "openai":
+        if api_key is None and base_url is None:
+            raise UserInputError(
+                "provider 'openai' needs OPENAI_API_KEY, or --base-url for a server "
+                "that needs no key"
+            )
         return LlmSettings(
             provider="openai",
             model=model or os.environ.get("BACKENDGEN_MODEL") or DEFAULT_OPENAI_MODEL,
