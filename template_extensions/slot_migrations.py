@@ -1,0 +1,130 @@
+"""Versions of the slot specs and the migrations of stored answers between them.
+
+Each ``slot_<agent>`` answer in a project's ``.copier-answers.yml`` carries the
+``schema_version`` of the spec it was written with. When a release changes a spec's shape it
+bumps that spec's version here (and in the spec model), and registers a migration from the
+previous version: a pure function from the old answer to the new one, which may read the
+project's other answers (the declared ``domain_spec``, the other slots) for defaults that need
+domain knowledge.
+
+The migrations ship with the template, so they run wherever the template renders:
+:class:`SlotMigrationHook` upgrades the slots in the render context of every file, in plain
+``copier copy`` and ``copier update`` as in backendgen. backendgen loads this same file to
+upgrade a stored spec before it validates it (``backendgen.agents.spec_versions``). The
+template therefore only ever sees current specs; the answers file keeps what was stored.
+
+This module needs nothing but the standard library and copier-template-extensions.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
+
+from copier_template_extensions import ContextHook
+
+Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
+"""``migration(old_slot_answer, all_answers) -> new_slot_answer`` (the old one is a copy)."""
+
+SLOT_VERSIONS: dict[str, int] = {
+    "slot_core_backend": 1,
+    "slot_security_compliance": 1,
+    "slot_devops_infrastructure": 1,
+    "slot_monitoring_observability": 1,
+    "slot_documentation": 1,
+    "slot_testing_qa": 1,
+}
+"""The current schema version of every slot spec (equal to each spec model's default)."""
+
+MIGRATIONS: dict[tuple[str, int], Migration] = {}
+"""``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
+
+FIRST_VERSION = 1
+"""The version of answers stored before versions were tracked (release v0.1.0 and earlier)."""
+
+
+class SlotVersionError(ValueError):
+    """A stored slot answer cannot be brought to the current version."""
+
+
+def stored_version(slot: str, answer: Mapping[str, Any]) -> int:
+    """Return the schema version a stored slot answer was written with.
+
+    Args:
+        slot: The answer's name, e.g. ``slot_core_backend``.
+        answer: The stored answer.
+
+    Returns:
+        Its ``schema_version``, or :data:`FIRST_VERSION` when it has none.
+
+    Raises:
+        SlotVersionError: For a version that is not a positive whole number.
+    """
+    version = answer.get("schema_version", FIRST_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < FIRST_VERSION:
+        raise SlotVersionError(f"{slot} has an invalid schema_version {version!r}")
+    return version
+
+
+def migrate_slot(
+    slot: str, answer: Mapping[str, Any], answers: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Bring one stored slot answer to the current version of its spec.
+
+    Args:
+        slot: The answer's name, e.g. ``slot_core_backend``.
+        answer: The stored answer (left unchanged).
+        answers: Every answer of the project, for migrations that derive defaults.
+
+    Returns:
+        The answer at the current version (a copy; an empty answer stays empty).
+
+    Raises:
+        SlotVersionError: For an unknown slot, a version newer than this template knows, or a
+            missing migration.
+    """
+    if slot not in SLOT_VERSIONS:
+        raise SlotVersionError(f"unknown slot '{slot}'")
+    current = SLOT_VERSIONS[slot]
+    upgraded = copy.deepcopy(dict(answer))
+    if not upgraded:
+        return upgraded
+    version = stored_version(slot, upgraded)
+    if version > current:
+        raise SlotVersionError(
+            f"{slot} was written with schema version {version}, newer than the version "
+            f"{current} known here; upgrade backendgen and its template first"
+        )
+    while version < current:
+        migration = MIGRATIONS.get((slot, version))
+        if migration is None:
+            raise SlotVersionError(f"no migration of {slot} from schema version {version}")
+        upgraded = migration(upgraded, answers or {})
+        version += 1
+        upgraded["schema_version"] = version
+    return upgraded
+
+
+def migrate_answers(answers: MutableMapping[str, Any]) -> None:
+    """Bring every slot answer in ``answers`` to its current version, in place.
+
+    Args:
+        answers: A project's answers (or a render context holding them).
+
+    Raises:
+        SlotVersionError: As :func:`migrate_slot`.
+    """
+    snapshot = dict(answers)
+    for slot in SLOT_VERSIONS:
+        value = answers.get(slot)
+        if isinstance(value, Mapping) and value:
+            answers[slot] = migrate_slot(slot, value, snapshot)
+
+
+class SlotMigrationHook(ContextHook):
+    """Upgrades the slot answers in Copier's render context before each file renders."""
+
+    def hook(self, context: dict[str, Any]) -> None:
+        """Replace each stored slot answer in ``context`` by its current-version form."""
+        migrate_answers(context)
