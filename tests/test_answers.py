@@ -9,19 +9,25 @@ import pytest
 import yaml
 
 from backendgen.errors import UserInputError
-from backendgen.questions.answers import AGENT_SLOTS, Answers, check_partial_answers, parse_answers
+from backendgen.questions.answers import (
+    BACKENDGEN_ANSWERS,
+    Answers,
+    check_partial_answers,
+    parse_answers,
+)
 
 COPIER_YML = yaml.safe_load((Path(__file__).resolve().parents[1] / "copier.yml").read_text())
 QUESTIONS = {k: v for k, v in COPIER_YML.items() if not k.startswith("_")}
 
 
 def test_model_has_exactly_the_user_questions() -> None:
-    user_questions = {k for k in QUESTIONS if k not in AGENT_SLOTS}
+    user_questions = {k for k in QUESTIONS if k not in BACKENDGEN_ANSWERS}
     assert set(Answers.model_fields) == user_questions
 
 
-def test_slots_are_hidden_yaml_answers() -> None:
-    for slot in AGENT_SLOTS:
+def test_slots_and_domain_spec_are_hidden_yaml_answers() -> None:
+    assert "domain_spec" in BACKENDGEN_ANSWERS
+    for slot in BACKENDGEN_ANSWERS:
         assert QUESTIONS[slot]["type"] == "yaml"
         assert QUESTIONS[slot]["ask"] is False
 
@@ -43,6 +49,7 @@ def test_choices_match_the_model(name: str) -> None:
         ({"project_name": "x" * 64}, "project_name"),
         ({"domain": "retail"}, "domain"),
         ({"slot_core_backend": {}}, "set by backendgen"),
+        ({"domain_spec": {"entities": []}}, "set by backendgen"),
         ({"nonsense": 1}, "unknown question"),
     ],
 )
@@ -69,6 +76,7 @@ def test_parse_answers_ignores_private_keys_and_slots() -> None:
         "ci_provider": "none",
         "requirements": "",
         "slot_core_backend": {"entities": []},
+        "domain_spec": {"entities": []},
     }
     assert parse_answers(recorded).project_name == "svc"
     del recorded["scale"]

@@ -30,9 +30,16 @@ AGENT_SLOTS: tuple[str, ...] = (
 )
 """The Copier answers that carry the agents' slot specs."""
 
+DOMAIN_SPEC_ANSWER = "domain_spec"
+"""The Copier answer recording the declared domain (a ``DomainSpec`` as JSON), so later runs
+rebuild the same domain: a YAML or JDL file's roles, retention and samples included."""
+
+BACKENDGEN_ANSWERS: tuple[str, ...] = (*AGENT_SLOTS, DOMAIN_SPEC_ANSWER)
+"""The hidden Copier answers backendgen writes itself; users never set them."""
+
 
 class Answers(BaseModel):
-    """The questionnaire's answers (everything in ``copier.yml`` but the slots)."""
+    """The questionnaire's answers (everything in ``copier.yml`` but the hidden answers)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,7 +77,7 @@ def check_partial_answers(given: Mapping[str, Any]) -> None:
     fields = Answers.model_fields
     blank = Answers.model_construct()  # type: ignore[call-arg]  # validate_assignment target
     for key, value in given.items():
-        if key in AGENT_SLOTS or key.startswith("_"):
+        if key in BACKENDGEN_ANSWERS or key.startswith("_"):
             raise UserInputError(f"answer '{key}' is set by backendgen, not by the user")
         if key not in fields:
             raise UserInputError(f"unknown question '{key}' (known: {', '.join(fields)})")
@@ -84,7 +91,8 @@ def parse_answers(recorded: Mapping[str, Any]) -> Answers:
     """Validate a complete set of answers, e.g. as Copier recorded them.
 
     Args:
-        recorded: Every answer; Copier's private keys and the slots are ignored.
+        recorded: Every answer; Copier's private keys and backendgen's hidden answers (the
+            slots, the domain spec) are ignored.
 
     Returns:
         The validated answers.
@@ -92,7 +100,9 @@ def parse_answers(recorded: Mapping[str, Any]) -> Answers:
     Raises:
         UserInputError: When an answer is missing or invalid (one line).
     """
-    data = {k: v for k, v in recorded.items() if not k.startswith("_") and k not in AGENT_SLOTS}
+    data = {
+        k: v for k, v in recorded.items() if not k.startswith("_") and k not in BACKENDGEN_ANSWERS
+    }
     try:
         return Answers.model_validate(data)
     except ValidationError as error:
