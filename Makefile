@@ -12,7 +12,7 @@ LOCAL_LLM := $(VENV)/.local-llm
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean release-template
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/bench_new.py
 	$(BIN)/python bench/bench_llm.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_update.py
+
+# Append one release of the template (copier.yml, templates/, template_extensions/ at REV) to
+# the bundle shipped in the package: `make release-template VERSION=0.2.0 REV=HEAD`.
+REV ?= HEAD
+release-template: $(INSTALLED)
+	@test -n "$(VERSION)" || { echo "usage: make release-template VERSION=X.Y.Z [REV=HEAD]" >&2; exit 2; }
+	$(BIN)/python -c 'import sys; from backendgen.generator.template_history import main; sys.exit(main(sys.argv[1:]))' "$(VERSION)" "$(REV)"
 
 clean:
 	rm -rf $(VENV) demo-backend .pytest_cache .mypy_cache .ruff_cache

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 from backendgen.questions.answers import Answers
 
@@ -172,3 +178,73 @@ def hostile_domain(texts: list[str]) -> dict[str, object]:
         "glossary": {"Note": next(t)},
         "samples": {"Note": {"body": next(t), "title": next(t)}, "Tag": {"label": next(t)}},
     }
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    """Answers every request with 500 and records its path in ``requests``."""
+
+    requests: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.requests.append(self.path)
+        self.send_response(500)
+        self.end_headers()
+
+    do_GET = do_POST  # noqa: N815
+
+    def log_message(self, *_: object) -> None:
+        return
+
+
+@contextmanager
+def counting_llm_endpoint() -> Iterator[tuple[str, list[str]]]:
+    """Serve a loopback OpenAI-style endpoint; yield its base URL and the requests it got."""
+    _CountingHandler.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", _CountingHandler.requests
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def copy_bundled_template(path: Path) -> None:
+    """Copy the bundled template's files (``copier.yml``, ``templates/``, ...) into ``path``."""
+    from backendgen.generator.template_source import TEMPLATE_DIRS, bundled_template_root
+
+    root = bundled_template_root()
+    path.mkdir(parents=True)
+    shutil.copy2(root / "copier.yml", path / "copier.yml")
+    for directory in TEMPLATE_DIRS:
+        shutil.copytree(
+            root / directory,
+            path / directory,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+
+
+def git_out(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` and return its stripped stdout (failing loudly)."""
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def commit_and_tag(repo: Path, message: str, tag: str | None = None) -> None:
+    """Commit every change of the work tree ``repo`` (created if needed), then tag it."""
+    if not (repo / ".git").exists():
+        git_out(repo, "init", "--quiet", "--initial-branch=main")
+    git_out(repo, "add", "--all")
+    git_out(repo, "commit", "--quiet", "--allow-empty", "-m", message)
+    if tag is not None:
+        git_out(repo, "tag", tag)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in ``path`` (failing when it is not there)."""
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, f"{path} does not hold {old!r} exactly once"
+    path.write_text(text.replace(old, new), "utf-8")

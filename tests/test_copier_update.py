@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import git
 import pytest
 import yaml
 
-from backendgen.generator.template_source import TEMPLATE_DIRS, bundled_template_root
-from tests.helpers import project_env, run, run_backendgen
+from tests.helpers import (
+    commit_and_tag,
+    copy_bundled_template,
+    counting_llm_endpoint,
+    project_env,
+    run,
+    run_backendgen,
+)
 
 NEW_FILE = "templates/backend/ENTITIES.md.jinja"
 NEW_FILE_BODY = (
@@ -26,48 +28,17 @@ NEW_FILE_BODY = (
 )
 
 
-class _CountingHandler(BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_POST(self) -> None:
-        self.requests.append(self.path)
-        self.send_response(500)
-        self.end_headers()
-
-    do_GET = do_POST  # noqa: N815
-
-    def log_message(self, *_: object) -> None:
-        return
-
-
 @pytest.fixture
 def llm_endpoint() -> Iterator[tuple[str, list[str]]]:
     """A loopback OpenAI-style endpoint that records every request it gets."""
-    _CountingHandler.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", _CountingHandler.requests
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with counting_llm_endpoint() as endpoint:
+        yield endpoint
 
 
 def _template_repo(path: Path) -> git.Repo:
-    root = bundled_template_root()
-    path.mkdir()
-    shutil.copy2(root / "copier.yml", path / "copier.yml")
-    for directory in TEMPLATE_DIRS:
-        shutil.copytree(
-            root / directory,
-            path / directory,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        )
-    repo = git.Repo.init(path, initial_branch="main")
-    repo.git.add("--all")
-    repo.git.commit("-qm", "template v1")
-    repo.git.tag("v1.0.0")
-    return repo
+    copy_bundled_template(path)
+    commit_and_tag(path, "template v1", "v1.0.0")
+    return git.Repo(path)
 
 
 def test_copier_update_rerenders_agent_content_without_llm(

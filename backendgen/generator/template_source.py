@@ -1,15 +1,18 @@
-"""Where the Copier template comes from, and the tagged git repository behind the bundled one.
+"""Where the Copier template comes from, and the tagged git repositories behind the bundled one.
 
 ``copier update`` can only find the version a project was made from when the template is a git
-repository with PEP 440 tags. A user's ``--template`` (a git URL or path) is used as given; the
-template bundled with backendgen is mirrored into a local git repository in the user cache
-directory, one commit and tag per distinct content (``v0.1.0``, then ``v0.1.0.post1``, ...).
+repository with PEP 440 tags. A user's ``--template`` (a git URL or path) is used as given. The
+bundled template's releases ship with the package as a git bundle
+(:mod:`backendgen.generator.template_history`): when the bundled files equal a release, the
+project is rendered from the bundle file itself, so a newer backendgen's bundle is what plain
+``copier update`` reads next. A development template that equals no release is mirrored into
+a git repository in the user cache directory, seeded with the bundle's release tags and holding
+one commit per distinct development content, tagged ``v<last release>.postN``.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -22,10 +25,30 @@ from pathlib import Path
 import platformdirs
 
 from backendgen import __version__
-from backendgen.errors import TemplateError
+from backendgen.errors import TemplateError, UserInputError
+from backendgen.generator.template_history import (
+    TEMPLATE_DIRS,
+    TemplateHistory,
+    tag_version,
+    template_digest,
+    template_files,
+)
 
-TEMPLATE_DIRS = ("templates", "template_extensions")
-"""Directories of the template root copied into the mirror, beside ``copier.yml``."""
+__all__ = [
+    "TEMPLATE_DIRS",
+    "TemplateRef",
+    "bundled_mirror",
+    "bundled_template_root",
+    "cache_dir",
+    "is_bundled_mirror",
+    "is_bundled_template",
+    "publish_template",
+    "resolve_template",
+    "template_digest",
+]
+
+MIRROR_NAME = "template-history"
+"""The cache directory of the development mirror (``template`` was the earlier scheme's)."""
 
 _GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "backendgen",
@@ -68,33 +91,6 @@ def bundled_template_root() -> Path:
     raise TemplateError(f"the bundled template is missing from {package}")
 
 
-def _template_files(root: Path) -> list[Path]:
-    files = [root / "copier.yml"]
-    for directory in TEMPLATE_DIRS:
-        files += sorted(
-            p
-            for p in (root / directory).rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
-        )
-    return files
-
-
-def template_digest(root: Path) -> str:
-    """Return a SHA-256 over the template's file names and contents.
-
-    Args:
-        root: A template root (holding ``copier.yml``).
-
-    Returns:
-        The hex digest; equal digests mean identical templates.
-    """
-    digest = hashlib.sha256()
-    for path in _template_files(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def _git(repo: Path, *args: str) -> str:
     try:
         done = subprocess.run(
@@ -122,27 +118,37 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _next_tag(existing: list[str]) -> str:
-    base = f"v{__version__}"
-    if base not in existing:
-        return base
-    posts = [int(t.rsplit(".post", 1)[1]) for t in existing if t.startswith(f"{base}.post")]
-    return f"{base}.post{max(posts, default=0) + 1}"
+def _posts(base: str, existing: list[str]) -> list[int]:
+    return sorted(int(t.rsplit(".post", 1)[1]) for t in existing if t.startswith(f"{base}.post"))
 
 
-def publish_template(root: Path, mirror: Path) -> TemplateRef:
-    """Commit and tag the template at ``root`` into the git repository ``mirror``.
+def _post_tag(base: str, existing: list[str]) -> str:
+    return f"{base}.post{max(_posts(base, existing), default=0) + 1}"
 
-    The same content is published once: its tag is reused on later calls.
+
+def publish_template(
+    root: Path, mirror: Path, history: TemplateHistory | None = None
+) -> TemplateRef:
+    """Commit and tag the development template at ``root`` into the git repository ``mirror``.
+
+    The mirror first fetches every release tag of ``history``'s bundle; the content of
+    ``root`` then goes on top of the last release as ``v<last release>.postN`` (a
+    post-release, which ``copier update`` does not skip as it skips pre-releases). The same
+    content keeps its tag while that is the newest one (no newer release, no other content
+    published since), so the mirror's newest tag is always the latest published content.
 
     Args:
         root: Template root to publish.
         mirror: The git repository holding the published versions (created if missing).
+        history: The released versions to seed the mirror with; the shipped ones by default.
 
     Returns:
         A reference to the tagged version.
     """
+    history = history or TemplateHistory.shipped()
     digest = template_digest(root)
+    latest = history.latest()
+    base = latest or f"v{__version__}"
     index_path = mirror.parent / f"{mirror.name}.index.json"
     with _locked(mirror.parent / f"{mirror.name}.lock"):
         index: dict[str, str] = (
@@ -152,19 +158,27 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
             mirror.mkdir(parents=True, exist_ok=True)
             _git(mirror, "init", "--quiet", "--initial-branch=main")
             index = {}
+        if latest is not None:
+            bundle = str(history.bundle.resolve())
+            _git(mirror, "fetch", "--quiet", "--force", bundle, "refs/tags/*:refs/tags/*")
         tags = _git(mirror, "tag", "--list").split()
-        if index.get(digest) in tags:
-            return TemplateRef(src=str(mirror), vcs_ref=index[digest], trusted=True, files=root)
+        posts = _posts(base, tags)
+        newest = f"{base}.post{posts[-1]}" if posts else None
+        if newest is not None and index.get(digest) == newest:
+            # Reused only while it is the newest tag, which plain `copier update` picks.
+            return TemplateRef(src=str(mirror), vcs_ref=newest, trusted=True, files=root)
+        if latest is not None:
+            _git(mirror, "checkout", "--quiet", "--force", "-B", "main", latest)
         for child in mirror.iterdir():
             if child.name != ".git":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
-        for path in _template_files(root):
+        for path in template_files(root):
             target = mirror / path.relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         _git(mirror, "add", "--all")
         _git(mirror, "commit", "--quiet", "--allow-empty", "-m", f"template {digest[:12]}")
-        tag = _next_tag(tags)
+        tag = _post_tag(base, tags)
         _git(mirror, "tag", tag)
         index[digest] = tag
         index_path.write_text(json.dumps(index, indent=2), "utf-8")
@@ -172,17 +186,84 @@ def publish_template(root: Path, mirror: Path) -> TemplateRef:
 
 
 def bundled_mirror() -> Path:
-    """Return the git repository the bundled template is published into."""
-    return cache_dir() / "template"
+    """Return the git repository the development template is published into."""
+    return cache_dir() / MIRROR_NAME
+
+
+def is_bundled_template(src: str) -> bool:
+    """Tell whether a recorded ``_src_path`` is the bundled template (always trusted).
+
+    That is the shipped bundle, the development mirror, or the earlier scheme's mirror.
+    """
+    if not src:
+        return False
+    path = Path(src).expanduser().resolve()
+    known = (TemplateHistory.shipped().bundle, bundled_mirror(), cache_dir() / "template")
+    return any(path == candidate.resolve() for candidate in known)
 
 
 def is_bundled_mirror(src: str) -> bool:
-    """Tell whether a project's recorded ``_src_path`` is the bundled template's mirror."""
-    return Path(src).expanduser().resolve() == bundled_mirror().resolve()
+    """Tell whether a recorded ``_src_path`` is the bundled template (see above)."""
+    return is_bundled_template(src)
+
+
+def _mirror_tags(mirror: Path) -> list[str]:
+    return _git(mirror, "tag", "--list").split() if (mirror / ".git").is_dir() else []
+
+
+def bundled_template(
+    vcs_ref: str | None,
+    *,
+    root: Path | None = None,
+    history: TemplateHistory | None = None,
+    mirror: Path | None = None,
+) -> TemplateRef:
+    """Return the bundled template: its shipped bundle at a release, else the dev mirror.
+
+    Args:
+        vcs_ref: A release or mirror tag to render, or None for the bundled files' own version.
+        root: The template root (the installed one by default).
+        history: The released versions (the shipped ones by default).
+        mirror: The development mirror (in the cache directory by default).
+
+    Returns:
+        The template reference; ``files`` is set when ``root`` holds that version's files.
+
+    Raises:
+        UserInputError: For a ``vcs_ref`` that is no known version.
+    """
+    root = root or bundled_template_root()
+    history = history or TemplateHistory.shipped()
+    mirror = mirror or bundled_mirror()
+    releases = history.releases()
+    digest = template_digest(root)
+    if vcs_ref is None:
+        tag = history.tag_of(digest)
+        if tag is not None:
+            return TemplateRef(src=str(history.bundle), vcs_ref=tag, trusted=True, files=root)
+        return publish_template(root, mirror, history)
+    if vcs_ref in releases:
+        files = root if releases[vcs_ref] == digest else None
+        return TemplateRef(src=str(history.bundle), vcs_ref=vcs_ref, trusted=True, files=files)
+    published = None if history.tag_of(digest) else publish_template(root, mirror, history)
+    if vcs_ref in _mirror_tags(mirror):
+        files = root if published is not None and published.vcs_ref == vcs_ref else None
+        return TemplateRef(src=str(mirror), vcs_ref=vcs_ref, trusted=True, files=files)
+    versions = sorted({*releases, *_mirror_tags(mirror)}, key=_sort_key)
+    raise UserInputError(
+        f"unknown template version '{vcs_ref}' (available: {', '.join(versions) or 'none'})"
+    )
+
+
+def _sort_key(tag: str) -> tuple[int, object]:
+    try:
+        return (0, tag_version(tag))
+    except UserInputError:
+        return (1, tag)
 
 
 def resolve_template(src: str | None, vcs_ref: str | None, *, trust: bool = False) -> TemplateRef:
-    """Return the template to render: the user's, or the bundled one's tagged mirror.
+    """Return the template to render: the user's, or the bundled one.
 
     Args:
         src: ``--template`` (git URL or path), or None for the bundled template.
@@ -194,4 +275,4 @@ def resolve_template(src: str | None, vcs_ref: str | None, *, trust: bool = Fals
     """
     if src is not None:
         return TemplateRef(src=src, vcs_ref=vcs_ref, trusted=trust)
-    return publish_template(bundled_template_root(), bundled_mirror())
+    return bundled_template(vcs_ref)
