@@ -1,13 +1,16 @@
-"""The ``backendgen`` command line: a thin layer over :mod:`backendgen.generator.pipeline`.
+"""The ``backendgen`` command line: a thin layer over the generation pipeline.
 
-Exit codes: 0 success, 2 bad input (one line on stderr, nothing written), 1 internal error.
+Exit codes: 0 success, 2 bad input (one line on stderr, nothing written), 1 internal error,
+3 merge conflicts, 130 interrupted (one line, nothing written).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +19,24 @@ from typing import Any, NoReturn
 import yaml
 
 from backendgen import __version__
+from backendgen.agents.providers import settings_from_environment
 from backendgen.agents.registry import AGENT_NAMES
 from backendgen.commands import project as project_commands
 from backendgen.commands import update as update_command
 from backendgen.errors import BackendgenError, ConflictError, UserInputError
-from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, generate
+from backendgen.generator.destination import check_destination
+from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, check_options, generate
 from backendgen.generator.progress import LiveProgress, PlainProgress, Progress
+from backendgen.generator.questionnaire import collect_answers
 from backendgen.generator.report import REPORT_PATH, Report
+from backendgen.generator.template_source import resolve_template
 from backendgen.questions.domain import DomainSpec
+
+DESCRIPTION = (
+    "Generate production-grade backends from a Copier template: six agents fill it, "
+    "one git commit each."
+)
+"""What ``backendgen --help`` says the tool does (one plain line)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="backendgen", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser = _Parser(prog="backendgen", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"backendgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     new = commands.add_parser("new", help="generate a backend into DEST")
@@ -46,7 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         "--domain", type=Path, metavar="FILE", help="domain spec: YAML, or JDL (.jdl/.jh)"
     )
     given.add_argument(
-        "-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="one answer"
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one answer (repeatable); compliance=gdpr,hipaa or compliance= for none",
     )
     template = new.add_argument_group("template")
     template.add_argument("--template", metavar="SRC", help="template git URL or path")
@@ -118,34 +136,118 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
     return {k: v for k, v in loaded.items() if not str(k).startswith("_")}
 
 
+def parse_compliance(value: str) -> list[str]:
+    """Parse ``-d compliance=...``: ``gdpr``, ``gdpr,hipaa``, ``[gdpr, hipaa]``; empty is none.
+
+    Args:
+        value: The text after ``compliance=``.
+
+    Returns:
+        The regimes, as given (the answers check validates them).
+
+    Raises:
+        UserInputError: For a YAML list that does not parse or holds something but names.
+    """
+    text = value.strip()
+    if not text.startswith("["):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise UserInputError(f"compliance: '{value}' is not a YAML list") from None
+    if not isinstance(loaded, list) or not all(isinstance(item, str) for item in loaded):
+        raise UserInputError(f"compliance: '{value}' must list regime names")
+    return loaded
+
+
 def _given_answers(args: argparse.Namespace) -> dict[str, Any]:
     given = _read_answers_file(args.answers) if args.answers else {}
     for item in args.data:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise UserInputError(f"--data expects KEY=VALUE, got '{item}'")
-        given[key] = yaml.safe_load(value) if key == "compliance" else value
+        given[key] = parse_compliance(value) if key == "compliance" else value
     return given
 
 
-def print_report(report: Report, destination: Path, verb: str = "generated") -> None:
-    """Print the run's per-agent figures and totals."""
+def new_project_next_steps(destination: Path) -> list[str]:
+    """The commands to run after ``backendgen new`` made ``destination``.
+
+    Args:
+        destination: The new project, as the user named it.
+
+    Returns:
+        One step per line.
+    """
+    where = shlex.quote(str(destination))
+    return [
+        f"cd {where}",
+        "make test      # sets up the project's .venv and runs its tests",
+        "make run       # serves the API with uvicorn",
+        f"later, to take a newer template: backendgen update {where}",
+        f"  (or plain Copier: cd {where} && copier update --trust --defaults)",
+    ]
+
+
+def _agent_table(report: Report) -> list[str]:
+    """The per-agent table: source, tokens, cost, own time, commit and fallback reason."""
+    header = ["agent", "source", "tokens", "cost", "time", "commit"]
+    rows = [
+        [
+            agent.name,
+            agent.source,
+            f"{agent.prompt_tokens}+{agent.completion_tokens}",
+            f"${agent.cost_usd:.4f}",
+            f"{agent.seconds:.1f}s",
+            agent.commit[:10],
+        ]
+        for agent in report.agents
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    reasons = [agent.fallback_reason or "" for agent in report.agents]
+    if any(reasons):
+        header.append("fallback reason")
+        widths.append(0)
+        rows = [[*row, reason] for row, reason in zip(rows, reasons, strict=True)]
+    return [
+        "  " + "  ".join(cell.ljust(size) for cell, size in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def summary_lines(
+    report: Report, destination: Path, verb: str = "generated", next_steps: Sequence[str] = ()
+) -> list[str]:
+    """The end-of-run summary: the agents' table, the totals, and the next steps.
+
+    Args:
+        report: The run's report.
+        destination: The project.
+        verb: What was done (``generated``, ``regenerated``).
+        next_steps: Commands for the user, one per line (none when empty).
+
+    Returns:
+        The summary's lines.
+    """
     totals = report.totals()
-    print(f"{verb} {destination} in {totals['seconds']:.1f}s with provider {report.provider}")
-    for agent in report.agents:
-        reason = f"  ({agent.fallback_reason})" if agent.fallback_reason else ""
-        print(
-            f"  {agent.name:<26} {agent.source:<9} "
-            f"{agent.prompt_tokens}+{agent.completion_tokens} tokens  "
-            f"${agent.cost_usd:.4f}  {agent.commit[:10]}{reason}"
-        )
-    totals = report.totals()
-    print(
+    lines = [
+        f"{verb} {destination} in {totals['seconds']:.1f}s with provider {report.provider}",
+        *_agent_table(report),
         f"  total: {totals['requests']} requests, "
         f"{totals['prompt_tokens']}+{totals['completion_tokens']} tokens, "
-        f"${totals['cost_usd']:.4f}; saved {report.savings.get('percentage', 0.0)}% of tokens"
-    )
-    print(f"report: {destination / REPORT_PATH}")
+        f"${totals['cost_usd']:.4f}; saved {report.savings.get('percentage', 0.0)}% of tokens",
+        f"report: {destination / REPORT_PATH}",
+    ]
+    if next_steps:
+        lines += ["next steps:", *(f"  {step}" for step in next_steps)]
+    return lines
+
+
+def print_report(
+    report: Report, destination: Path, verb: str = "generated", next_steps: Sequence[str] = ()
+) -> None:
+    """Print the end-of-run summary (see :func:`summary_lines`) on stdout."""
+    print("\n".join(summary_lines(report, destination, verb, next_steps)), flush=True)
 
 
 def options_from_args(args: argparse.Namespace, **extra: Any) -> GenerationOptions:
@@ -181,17 +283,31 @@ def _new(args: argparse.Namespace) -> int:
     given = _given_answers(args)
     interactive = not args.defaults and not args.answers and sys.stdin.isatty()
     options = options_from_args(
-        args,
-        template=args.template,
-        vcs_ref=args.vcs_ref,
+        args, template=args.template, vcs_ref=args.vcs_ref, trust=args.trust
+    )
+    # Bad flags fail before the first question, not after the last one.
+    check_options(options)
+    settings_from_environment(
+        options.provider, options.model, options.base_url, options.mode, options.model_path
+    )
+    check_destination(args.destination)
+    # Every question is answered before the live display starts: it would draw over prompts.
+    collected = collect_answers(
+        args.destination,
+        given,
+        resolve_template(options.template, options.vcs_ref, trust=options.trust),
+        domain_file=args.domain,
         interactive=interactive,
-        trust=args.trust,
     )
     with progress_display(list(AGENT_NAMES)) as progress:
         report = generate(
-            args.destination, given, domain_file=args.domain, options=options, progress=progress
+            args.destination,
+            collected.answers,
+            domain_file=collected.domain_file,
+            options=options,
+            progress=progress,
         )
-    print_report(report, args.destination)
+    print_report(report, args.destination, next_steps=new_project_next_steps(args.destination))
     return 0
 
 
@@ -231,8 +347,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"backendgen: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
+        _quiet_teardown()
         print("backendgen: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def _quiet_teardown() -> None:
+    """After Ctrl-C, let what the interrupt cut short be torn down without noise.
+
+    An interrupt can land anywhere, e.g. while asyncio builds its event loop: the half-built
+    loop then reports errors from its finalizer, and an unstarted coroutine warns. The user
+    asked to stop; the one line that says so is all they should see.
+    """
+    sys.unraisablehook = lambda _: None
+    warnings.simplefilter("ignore")
 
 
 if __name__ == "__main__":

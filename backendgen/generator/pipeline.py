@@ -26,15 +26,27 @@ from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import load_prices
-from backendgen.generator.progress import Progress, SilentProgress
+from backendgen.generator.progress import (
+    Progress,
+    SilentProgress,
+    commit_finished,
+    commit_started,
+    spec_ready,
+)
 from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
+from backendgen.generator.spec_versions import dump_slot
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
-from backendgen.questions.answers import AGENT_SLOTS, check_partial_answers, parse_answers
+from backendgen.questions.answers import (
+    AGENT_SLOTS,
+    DOMAIN_SPEC_ANSWER,
+    check_partial_answers,
+    parse_answers,
+)
 from backendgen.questions.domain import load_catalogue_domain
 from backendgen.questions.domain_input import DomainInput, load_domain_input
 
@@ -292,15 +304,21 @@ def generate(
             template_ref=str(ref),
             provider=provider,
         )
-        data: dict[str, Any] = {**answers.model_dump(mode="json"), **empty_slots}
+        data: dict[str, Any] = {
+            **answers.model_dump(mode="json"),
+            DOMAIN_SPEC_ANSWER: domain.model_dump(mode="json"),  # regenerate rebuilds it
+            **empty_slots,
+        }
         warned: set[str] = set()  # an unreachable endpoint is reported once, not per agent
 
         def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> AgentOutcome:
             source = BlueprintInput(answers, domain, upstream)
             progress.agent_started(agent.name)
-            if runtime is None:
-                return blueprint_outcome(agent, source)
-            outcome = llm_outcome(agent, source, runtime)
+            outcome = (
+                blueprint_outcome(agent, source)
+                if runtime is None
+                else llm_outcome(agent, source, runtime)
+            )
             reason = outcome.report.fallback_reason
             if reason and reason not in warned:
                 if reason == UNREACHABLE:
@@ -308,10 +326,11 @@ def generate(
                     say(f"warning: {UNREACHABLE}: every agent falls back to its blueprint")
                 else:
                     say(f"warning: {agent.name} fell back to its blueprint: {reason}")
-            return outcome
+            return spec_ready(progress, outcome)
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
-            data[agent.slot] = outcome.spec.model_dump(mode="json")
+            committing = commit_started(progress, agent.name)
+            data[agent.slot] = dump_slot(agent, outcome.spec)
             if slot_renderer is not None:
                 slot_renderer.render_slot(project, data, recorded, agent.slot)
             else:
@@ -328,7 +347,7 @@ def generate(
                 agent_trailers(outcome.report, outcome.spec),
             )
             report.agents.append(outcome.report)
-            progress.agent_finished(outcome.report)
+            commit_finished(progress, outcome.report, committing)
 
         outcomes = run_dag(AGENTS, run_one, lambda o: o.spec, commit, options.max_parallel)
         report.savings = measured_savings(list(outcomes.values()))
