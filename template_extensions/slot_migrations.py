@@ -78,7 +78,8 @@ def migrate_slot(
         answers: Every answer of the project, for migrations that derive defaults.
 
     Returns:
-        The answer at the current version (a copy; an empty answer stays empty).
+        The answer itself when it is empty or already current (renders call this for every
+        file, so nothing is copied then), else a migrated copy.
 
     Raises:
         SlotVersionError: For an unknown slot, a version newer than this template knows, or a
@@ -87,15 +88,15 @@ def migrate_slot(
     if slot not in SLOT_VERSIONS:
         raise SlotVersionError(f"unknown slot '{slot}'")
     current = SLOT_VERSIONS[slot]
-    upgraded = copy.deepcopy(dict(answer))
-    if not upgraded:
-        return upgraded
-    version = stored_version(slot, upgraded)
+    version = stored_version(slot, answer) if answer else current
+    if version == current:
+        return answer if isinstance(answer, dict) else dict(answer)
     if version > current:
         raise SlotVersionError(
             f"{slot} was written with schema version {version}, newer than the version "
             f"{current} known here; upgrade backendgen and its template first"
         )
+    upgraded = copy.deepcopy(dict(answer))
     while version < current:
         migration = MIGRATIONS.get((slot, version))
         if migration is None:
@@ -115,10 +116,11 @@ def migrate_answers(answers: MutableMapping[str, Any]) -> None:
     Raises:
         SlotVersionError: As :func:`migrate_slot`.
     """
-    snapshot = dict(answers)
-    for slot in SLOT_VERSIONS:
+    snapshot: Mapping[str, Any] | None = None
+    for slot, current in SLOT_VERSIONS.items():
         value = answers.get(slot)
-        if isinstance(value, Mapping) and value:
+        if isinstance(value, Mapping) and value and stored_version(slot, value) != current:
+            snapshot = snapshot if snapshot is not None else dict(answers)
             answers[slot] = migrate_slot(slot, value, snapshot)
 
 

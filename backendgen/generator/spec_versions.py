@@ -62,6 +62,30 @@ def check_versions() -> None:
         )
 
 
+def migrate_stored(
+    agent: AgentDefinition, stored: Mapping[str, Any], answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Bring a stored slot answer to the current version of the agent's spec.
+
+    Args:
+        agent: The agent whose slot it is.
+        stored: The stored ``slot_<agent>`` answer (an empty one stays empty).
+        answers: Every answer of the project (migrations may read them).
+
+    Returns:
+        The answer as the current version stores it.
+
+    Raises:
+        UserInputError: For a spec newer than this backendgen knows (one line).
+    """
+    module = slot_migrations()
+    try:
+        upgraded: dict[str, Any] = module.migrate_slot(agent.slot, stored, answers)
+    except module.SlotVersionError as error:
+        raise UserInputError(str(error)) from None
+    return upgraded
+
+
 def load_slot(
     agent: AgentDefinition,
     stored: Mapping[str, Any],
@@ -83,11 +107,7 @@ def load_slot(
         UserInputError: For a spec newer than this backendgen knows, or one that no longer
             validates (one line).
     """
-    module = slot_migrations()
-    try:
-        upgraded = module.migrate_slot(agent.slot, stored, answers)
-    except module.SlotVersionError as error:
-        raise UserInputError(str(error)) from None
+    upgraded = migrate_stored(agent, stored, answers)
     try:
         return agent.spec_type.model_validate(upgraded, context=dict(context or {}))
     except ValueError as error:
