@@ -81,6 +81,51 @@ def render(
     return read_answers(project)
 
 
+def update(
+    project: Path,
+    *,
+    src: str,
+    vcs_ref: str | None,
+    trusted: bool,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """Run Copier's update on ``project``: to ``vcs_ref``, with ``data`` answered anew.
+
+    Edits made to generated files are merged three ways; conflicts stay in the work tree as
+    Copier's inline markers, for the caller to find and report.
+
+    Args:
+        project: A project Copier rendered (its answers file names the template).
+        src: The project's template (for messages).
+        vcs_ref: The template version to update to (the project's own to re-render).
+        trusted: Allow the template's Jinja extensions.
+        data: Answers that change (e.g. one agent's slot); the others are kept.
+
+    Raises:
+        UserInputError: When the template's extensions are not trusted.
+        TemplateError: When Copier cannot update the project.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+            copier.run_update(
+                project,
+                data=dict(data or {}),
+                vcs_ref=vcs_ref,
+                defaults=True,
+                overwrite=True,
+                skip_answered=True,
+                quiet=True,
+                skip_tasks=True,
+                unsafe=trusted,
+                conflict="inline",
+            )
+    except copier.errors.UnsafeTemplateError:
+        raise UserInputError(untrusted_message(src)) from None
+    except CopierError as error:
+        raise TemplateError(f"cannot update {project}: {error}") from None
+
+
 def untrusted_message(src: str) -> str:
     """The one-line error for a template whose Jinja extensions were not trusted."""
     return f"template {src} runs Jinja extensions; pass --trust if you trust it"

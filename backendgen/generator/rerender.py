@@ -8,14 +8,10 @@ markers stay in the work tree and the prepared message waits in ``.git/BACKENDGE
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import copier
-from copier.errors import CopierError
-
-from backendgen.errors import ConflictError, TemplateError, UserInputError
+from backendgen.errors import ConflictError
 from backendgen.generator.git_repo import (
     PENDING_MESSAGE,
     changed_paths,
@@ -25,37 +21,8 @@ from backendgen.generator.git_repo import (
     write_pending_message,
 )
 from backendgen.generator.project_state import ProjectState
-from backendgen.generator.render import untrusted_message
+from backendgen.generator.render import update
 from backendgen.generator.template_source import is_bundled_mirror
-
-
-def copier_update(state: ProjectState, data: Mapping[str, Any], *, trust: bool) -> None:
-    """Run ``copier update`` on the project with ``data`` answered, on its template version.
-
-    Raises:
-        UserInputError: When the template's extensions are not trusted.
-        TemplateError: When Copier cannot re-render the project.
-    """
-    src = str(state.recorded.get("_src_path", ""))
-    ref = state.recorded.get("_commit")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
-            copier.run_update(
-                state.path,
-                data=dict(data),
-                defaults=True,
-                overwrite=True,
-                skip_answered=True,
-                quiet=True,
-                skip_tasks=True,
-                unsafe=trust or is_bundled_mirror(src),
-                vcs_ref=str(ref) if ref else None,
-            )
-    except copier.errors.UnsafeTemplateError:
-        raise UserInputError(untrusted_message(src)) from None
-    except CopierError as error:
-        raise TemplateError(f"cannot re-render {state.path}: {error}") from None
 
 
 def rerender_slot(
@@ -85,7 +52,15 @@ def rerender_slot(
     Raises:
         ConflictError: The update could not merge the team's edits; nothing is committed.
     """
-    copier_update(state, data, trust=trust)
+    src = str(state.recorded.get("_src_path", ""))
+    ref = state.recorded.get("_commit")
+    update(
+        state.path,
+        src=src,
+        vcs_ref=str(ref) if ref else None,
+        trusted=trust or is_bundled_mirror(src),
+        data=data,
+    )
     changed = changed_paths(state.repo)
     conflicts = conflicted_paths(state.repo, changed)
     if conflicts:

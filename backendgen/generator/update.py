@@ -10,19 +10,16 @@ in the work tree as Copier's inline markers and nothing is committed. No agent r
 from __future__ import annotations
 
 import subprocess
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import copier
 import git
-from copier.errors import CopierError
 
 from backendgen.errors import ConflictError, GitError, TemplateError, UserInputError
 from backendgen.generator.git_repo import changed_paths, commit_all, conflicted_paths
-from backendgen.generator.render import ANSWERS_FILE, read_answers, untrusted_message
+from backendgen.generator.render import ANSWERS_FILE, read_answers, update
 from backendgen.generator.template_history import tag_version
 from backendgen.generator.template_source import (
     bundled_mirror,
@@ -115,27 +112,6 @@ def _target(versions: list[str], to: str | None, src: str) -> str:
     raise UserInputError(f"unknown template version '{to}' (available: {', '.join(versions)})")
 
 
-def _run_copier_update(project: Path, target: str, *, trusted: bool, src: str) -> None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
-            copier.run_update(
-                project,
-                vcs_ref=target,
-                defaults=True,
-                overwrite=True,
-                skip_answered=True,
-                quiet=True,
-                skip_tasks=True,
-                unsafe=trusted,
-                conflict="inline",
-            )
-    except copier.errors.UnsafeTemplateError:
-        raise UserInputError(untrusted_message(src)) from None
-    except CopierError as error:
-        raise TemplateError(f"cannot update {project}: {error}") from None
-
-
 def update_project(
     project: Path,
     *,
@@ -181,7 +157,7 @@ def update_project(
     preview = preview_update(project, src, current, target, answers, trusted=trusted)
     for line in preview.lines():
         say(line)
-    _run_copier_update(project, target, trusted=trusted, src=src)
+    update(project, src=src, vcs_ref=target, trusted=trusted)
     subject = f"chore(template): update {current} -> {target}"
     repo = git.Repo(project)
     conflicts = conflicted_paths(repo, changed_paths(repo))

@@ -14,7 +14,6 @@ import os
 import subprocess
 import tempfile
 import threading
-import warnings
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,12 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import copier
-import jinja2
-from copier.errors import CopierError
-
-from backendgen.errors import TemplateError, UserInputError
-from backendgen.generator.render import ANSWERS_FILE, untrusted_message
+from backendgen.generator.render import ANSWERS_FILE, render
+from backendgen.generator.template_source import TemplateRef
 
 
 class Change(StrEnum):
@@ -83,23 +78,7 @@ def render_version(
         TemplateError: When Copier cannot render that version.
     """
     data = {key: value for key, value in answers.items() if not str(key).startswith("_")}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
-            copier.run_copy(
-                src,
-                destination,
-                data=data,
-                defaults=True,
-                quiet=True,
-                skip_tasks=True,
-                unsafe=trusted,
-                vcs_ref=vcs_ref,
-            )
-    except copier.errors.UnsafeTemplateError:
-        raise UserInputError(untrusted_message(src)) from None
-    except (CopierError, jinja2.TemplateError, ValueError) as error:
-        raise TemplateError(f"cannot render template {src} at {vcs_ref}: {error}") from None
+    render(destination, TemplateRef(src=src, vcs_ref=vcs_ref, trusted=trusted), data)
 
 
 def _render_both(
