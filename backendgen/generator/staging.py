@@ -88,13 +88,15 @@ def _copier_settings(template_root: Path) -> dict[str, Any] | None:
     config = template_root / "copier.yml"
     if not config.is_file():
         return None
-    text = config.read_text("utf-8")
-    # A question computed from a slot would make files that read it slot readers in disguise.
-    lines = text.split("\n")
-    if any("slot_" in line and not re.fullmatch(r"slot_\w+:\s*", line) for line in lines):
+    loaded = yaml.safe_load(config.read_text("utf-8"))
+    if not isinstance(loaded, dict):
         return None
-    loaded = yaml.safe_load(text)
-    return loaded if isinstance(loaded, dict) else None
+    # A question computed from a slot would make files that read it slot readers in disguise
+    # (settings such as ``_jinja_extensions`` may name files like ``slot_migrations.py``).
+    questions = (value for key, value in loaded.items() if not str(key).startswith("_"))
+    if any("slot_" in yaml.safe_dump(question) for question in questions):
+        return None
+    return loaded
 
 
 def stage_template(template_root: Path, slots: tuple[str, ...]) -> StagedTemplate | None:
