@@ -1,8 +1,9 @@
-"""Running backends to attack: the defaults project (closed sign-up) and an open-sign-up twin.
+"""Running backends to attack: the defaults project (closed sign-up), an open-sign-up twin,
+and the healthcare project for row ownership.
 
-``BACKENDGEN_ATTACK_PROJECT`` (and ``BACKENDGEN_ATTACK_OPEN_PROJECT``) point the suite at an
-existing generated project instead, e.g. one made by an older backendgen to show the attacks
-succeeding there.
+``BACKENDGEN_ATTACK_PROJECT`` (and ``..._OPEN_PROJECT``, ``..._HEALTHCARE_PROJECT``) point the
+suite at an existing generated project instead, e.g. one made by an older backendgen to show
+the attacks succeeding there.
 """
 
 from __future__ import annotations
@@ -164,3 +165,21 @@ def target(defaults_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def open_target(open_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     """The open-registration project, served."""
     yield from serve(open_project, tmp_path_factory.mktemp("served-open"))
+
+
+@pytest.fixture(scope="session", params=["defaults", "healthcare"])
+def owned_target(
+    request: pytest.FixtureRequest,
+    isolated_environment: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Target]:
+    """A served project whose spec scopes roles to their own rows: e-commerce, healthcare.
+
+    ``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces the generated healthcare project.
+    """
+    if request.param == "defaults":
+        yield request.getfixturevalue("target")
+        return
+    given = os.environ.get("BACKENDGEN_ATTACK_HEALTHCARE_PROJECT")
+    project = Path(given) if given else generated_project(isolated_environment, "healthcare")
+    yield from serve(project, tmp_path_factory.mktemp("served-healthcare"))

@@ -49,13 +49,13 @@ def _denied(response: Any) -> bool:
     return response.status_code in (403, 404)
 
 
-def test_the_spec_names_owned_entities(target: Target) -> None:
-    assert _cases(target.specs), "the defaults domain must scope at least one role to its rows"
+def test_the_spec_names_owned_entities(owned_target: Target) -> None:
+    assert _cases(owned_target.specs), "the domain must scope at least one role to its rows"
 
 
-def test_another_owners_rows_are_out_of_reach(target: Target) -> None:
-    admin = target.admin()
-    specs = target.specs
+def test_another_owners_rows_are_out_of_reach(owned_target: Target) -> None:
+    admin = owned_target.admin()
+    specs = owned_target.specs
     for role, principal, entity, via in _cases(specs):
         owner_a = admin.create(principal)["id"]
         owner_b = admin.create(principal)["id"]
@@ -78,7 +78,8 @@ def test_another_owners_rows_are_out_of_reach(target: Target) -> None:
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
-def test_denials_look_like_missing_rows(target: Target, method: str) -> None:
+def test_denials_look_like_missing_rows(owned_target: Target, method: str) -> None:
+    target = owned_target
     admin = target.admin()
     role, principal, entity, via = _cases(target.specs)[0]
     row = admin.create_owned(entity, via, admin.create(principal)["id"])
