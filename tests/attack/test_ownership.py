@@ -56,7 +56,9 @@ def test_the_spec_names_owned_entities(owned_target: Target) -> None:
 def test_another_owners_rows_are_out_of_reach(owned_target: Target) -> None:
     admin = owned_target.admin()
     specs = owned_target.specs
-    for role, principal, entity, via in _cases(specs):
+    cases = _cases(specs)
+    assert cases, "no role of the spec is limited to its own rows"
+    for role, principal, entity, via in cases:
         owner_a = admin.create(principal)["id"]
         owner_b = admin.create(principal)["id"]
         row_a = admin.create_owned(entity, via, owner_a)
