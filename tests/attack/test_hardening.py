@@ -13,6 +13,8 @@ import pytest
 from tests.attack.conftest import Target, production_env
 from tests.attack.server import migrate, run_to_exit, server_env, start_server
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attack")]
+
 INTERNALS = ("Traceback", 'File "', "sqlalchemy", "cryptography", "InvalidTag", "Error(")
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import secrets
 
+import pytest
+
 from tests.attack.conftest import ADMIN_EMAIL, Target
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attack")]
 
 
 def _credentials() -> dict[str, str]:

@@ -11,6 +11,8 @@ from tests.attack.api import Api
 from tests.attack.conftest import Target
 from tests.attack.specs import Specs
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attack")]
+
 
 def _cases(specs: Specs) -> list[tuple[str, str, str, list[str]]]:
     """(role, principal, entity, path) for each owned entity the role has actions on."""
