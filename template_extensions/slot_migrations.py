@@ -29,7 +29,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 SLOT_VERSIONS: dict[str, int] = {
     "slot_core_backend": 1,
-    "slot_security_compliance": 1,
+    "slot_security_compliance": 2,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
     "slot_documentation": 1,
@@ -37,7 +37,60 @@ SLOT_VERSIONS: dict[str, int] = {
 }
 """The current schema version of every slot spec (equal to each spec model's default)."""
 
-MIGRATIONS: dict[tuple[str, int], Migration] = {}
+
+def _ownership_paths(entities: list[Mapping[str, Any]], principal: str) -> list[dict[str, Any]]:
+    """Entities leading to ``principal`` through relationships, by shortest path (stdlib)."""
+    paths: dict[str, list[str]] = {principal: []}
+    queue = [principal]
+    while queue:
+        target = queue.pop(0)
+        for entity in entities:
+            for relationship in entity.get("relationships", []):
+                if relationship.get("target") == target and entity["name"] not in paths:
+                    paths[entity["name"]] = [relationship["name"], *paths[target]]
+                    queue.append(entity["name"])
+    order = [e["name"] for e in entities]
+    return [{"entity": n, "via": paths[n]} for n in sorted(paths, key=order.index)]
+
+
+def security_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Add ``auth.registration`` and ``row_scopes`` to a v1 security answer.
+
+    Registration becomes ``closed`` whatever v1 did (v1 let anyone sign up): an upgraded
+    project must open it on purpose. Row scopes need domain knowledge v1 never stored, so they
+    are derived from ``slot_core_backend`` as the v2 blueprint derives them by default: a
+    non-administrator role named like an entity (``customer`` -> ``Customer``) is limited to
+    the rows that lead to its own record through relationships. Other roles keep the matrix
+    alone; without a core answer no role is scoped.
+
+    Args:
+        old: The v1 answer (a copy).
+        answers: Every answer of the project; ``slot_core_backend`` is read.
+
+    Returns:
+        The v2 answer.
+    """
+    auth = dict(old.get("auth") or {})
+    auth["registration"] = "closed"
+    core = answers.get("slot_core_backend")
+    entities = list(core.get("entities", [])) if isinstance(core, Mapping) else []
+    by_module = {e.get("module"): e["name"] for e in entities if "name" in e}
+    roles = [r["name"] for r in old.get("roles", []) if isinstance(r, Mapping) and "name" in r]
+    scopes = [
+        {
+            "role": role,
+            "principal": by_module[role],
+            "owned": _ownership_paths(entities, by_module[role]),
+        }
+        for role in roles[1:]
+        if role in by_module
+    ]
+    return {**old, "auth": auth, "row_scopes": scopes}
+
+
+MIGRATIONS: dict[tuple[str, int], Migration] = {
+    ("slot_security_compliance", 1): security_v1_to_v2,
+}
 """``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
 
 FIRST_VERSION = 1

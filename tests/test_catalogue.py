@@ -237,7 +237,9 @@ def test_roles_name_real_entities(domain: tuple[str, dict[str, Any]]) -> None:
     assert roles[0]["permissions"] == {"*": ["create", "read", "update", "delete"]}
     assert len({r["name"] for r in roles}) == len(roles), f"{name}: duplicate role names"
     for role in roles:
-        assert set(role) <= {"name", "description", "permissions"}
+        assert set(role) <= {"name", "description", "permissions", "principal"}
+        if "principal" in role:
+            assert role["principal"] in known - {"*"}, f"{name}: role {role['name']} principal"
         for entity, actions in role["permissions"].items():
             assert entity in known, f"{name}: role {role['name']} names unknown {entity}"
             assert actions, f"{name}: role {role['name']} grants nothing on {entity}"

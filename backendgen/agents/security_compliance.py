@@ -39,7 +39,15 @@ class AuthSpec(SpecPart):
         default=12, ge=8, le=128, description="Shortest password accepted at sign-up."
     )
     default_role: SnakeName = Field(
-        default="viewer", description="Role given to a user who signs up on their own."
+        default="viewer",
+        description="Role given to a user who signs up on their own (open registration only).",
+    )
+    registration: Literal["closed", "open"] = Field(
+        default="closed",
+        description=(
+            "'closed': only administrators create accounts; 'open': anyone may sign up and "
+            "gets default_role, which must be least-privilege (see SecurityComplianceSpec)."
+        ),
     )
 
 
@@ -78,6 +86,34 @@ class RetentionSpec(SpecPart):
     )
 
 
+class OwnedEntitySpec(SpecPart):
+    """An entity whose rows belong to the principal record they lead to."""
+
+    entity: PascalName = Field(description="Entity whose rows are owned.")
+    via: list[SnakeName] = Field(
+        default_factory=list,
+        max_length=6,
+        description=(
+            "Relationship names followed from the entity to the principal entity, e.g. "
+            "['purchase_order', 'customer'] for OrderLine; [] for the principal itself."
+        ),
+    )
+
+
+class RowScopeSpec(SpecPart):
+    """A role limited to its own rows: those leading to the principal record of the user."""
+
+    role: SnakeName = Field(description="A declared role other than the administrator.")
+    principal: PascalName = Field(
+        description="Entity whose record stands for a user of the role, e.g. 'Customer'."
+    )
+    owned: list[OwnedEntitySpec] = Field(
+        min_length=1,
+        max_length=60,
+        description="Entities whose rows the role sees only its own of.",
+    )
+
+
 class ControlSpec(SpecPart):
     """A compliance control mapped to the feature that implements it."""
 
@@ -93,6 +129,9 @@ class ControlSpec(SpecPart):
 
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
+
+    schema_version: int = 2
+    """Version 2 added ``auth.registration`` and ``row_scopes``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -111,6 +150,11 @@ class SecurityComplianceSpec(SlotSpec):
         default_factory=list, max_length=60, description="Compliance controls implemented."
     )
     audit_log: bool = Field(default=True, description="Record every write in an audit log.")
+    row_scopes: list[RowScopeSpec] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Roles that may touch only their own rows of the owned entities.",
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
@@ -125,8 +169,10 @@ class SecurityComplianceSpec(SlotSpec):
         problems += duplicates(
             (f"{f.entity}.{f.field}" for f in self.encrypted_fields), "encrypted field"
         )
+        problems += self._row_scope_problems(role_names)
         core = upstream(info, "core_backend")
         if isinstance(core, CoreBackendSpec):
+            problems += _ownership_problems(self, core)
             problems += unknown_entity_fields(
                 core, ((p.entity, None) for p in self.permissions), "permission"
             )
@@ -151,3 +197,65 @@ class SecurityComplianceSpec(SlotSpec):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _row_scope_problems(self, role_names: list[str]) -> list[str]:
+        """Row scopes name non-administrator roles once each; open sign-up is least-privilege."""
+        problems = duplicates((s.role for s in self.row_scopes), "row scope role")
+        admin = role_names[0] if role_names else None
+        for scope in self.row_scopes:
+            if scope.role not in role_names or scope.role == admin:
+                problems.append(f"row scope names '{scope.role}', not a non-administrator role")
+            problems += duplicates((o.entity for o in scope.owned), f"{scope.role} owned entity")
+        if self.auth.registration == "open" and self.auth.default_role == admin:
+            problems.append("open registration cannot give the administrator role")
+        return problems
+
+    def scope_of(self, role: str) -> RowScopeSpec | None:
+        """Return the row scope of ``role``, or None when the role is not limited to its rows."""
+        return next((s for s in self.row_scopes if s.role == role), None)
+
+
+def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> list[str]:
+    """Check owned entities' paths against the core spec, and least privilege of open sign-up."""
+    problems: list[str] = []
+    for scope in spec.row_scopes:
+        if core.entity(scope.principal) is None:
+            problems.append(f"row scope of '{scope.role}' names unknown entity '{scope.principal}'")
+            continue
+        for owned in scope.owned:
+            problems += _path_problems(core, scope, owned)
+    if spec.auth.registration == "open":
+        own = spec.scope_of(spec.auth.default_role)
+        owned_names = {o.entity for o in own.owned} if own else set()
+        for perm in spec.permissions:
+            entity = core.entity(perm.entity)
+            if perm.role != spec.auth.default_role or perm.entity in owned_names:
+                continue
+            if set(perm.actions) != {"read"} or (entity is not None and entity.has_pii):
+                problems.append(
+                    f"open registration gives '{perm.role}' {perm.actions} on {perm.entity}, "
+                    "which it does not own: only reads of entities without personal data are "
+                    "allowed beyond its own rows"
+                )
+    return problems
+
+
+def _path_problems(core: CoreBackendSpec, scope: RowScopeSpec, owned: OwnedEntitySpec) -> list[str]:
+    """Follow ``owned.via`` from the owned entity; it must end at the principal entity."""
+    current = core.entity(owned.entity)
+    if current is None:
+        return [f"row scope of '{scope.role}' names unknown entity '{owned.entity}'"]
+    for name in owned.via:
+        relationship = next((r for r in current.relationships if r.name == name), None)
+        target = core.entity(relationship.target) if relationship else None
+        if target is None:
+            return [
+                f"'{owned.entity}' ownership path: '{current.name}' has no relationship '{name}'"
+            ]
+        current = target
+    if current.name != scope.principal:
+        return [
+            f"'{owned.entity}' ownership path {owned.via} ends at '{current.name}', "
+            f"not at the principal '{scope.principal}'"
+        ]
+    return []

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backendgen.agents.core_backend import CoreBackendSpec, EntitySpec, EnumSpec
 from backendgen.agents.security_compliance import Action
-from backendgen.agents.spec_base import ShortText, SnakeName
+from backendgen.agents.spec_base import PascalName, ShortText, SnakeName
 from backendgen.agents.testing_qa import InvalidPayloadSpec, JsonScalar
 from backendgen.errors import UserInputError
 from backendgen.questions.reserved import map_reserved_names
@@ -31,6 +31,14 @@ class RoleHint(BaseModel):
     description: ShortText = Field(default="", description="Who holds the role.")
     permissions: dict[str, list[Action]] = Field(
         default_factory=dict, description="Entity name (or '*') to allowed actions."
+    )
+    principal: PascalName | None = Field(
+        default=None,
+        description=(
+            "Entity whose record stands for a user of this role (e.g. 'Customer'); the role "
+            "then sees and writes only the rows that lead to its own record. Defaults to the "
+            "entity named like the role, if any."
+        ),
     )
 
 

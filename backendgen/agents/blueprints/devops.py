@@ -53,7 +53,14 @@ def devops_blueprint(source: BlueprintInput) -> DevopsInfrastructureSpec:
         EnvVarSpec(name="LOG_LEVEL", description="Application log level", value="INFO"),
         EnvVarSpec(name="DATABASE_URL", description="SQLAlchemy database URL", secret=True),
         EnvVarSpec(
-            name="FIELD_ENCRYPTION_KEY", description="Fernet key for encrypted fields", secret=True
+            name="FIELD_ENCRYPTION_KEY",
+            description="AES-256-GCM keys of encrypted fields, newest first",
+            secret=True,
+        ),
+        EnvVarSpec(
+            name="METRICS_PUBLIC",
+            description="Serve /metrics to the Prometheus scrape (closed by default)",
+            value="true",
         ),
         EnvVarSpec(name="OTLP_ENDPOINT", description="OTLP/HTTP traces endpoint (empty: off)"),
     ]

@@ -9,6 +9,7 @@ from importlib import resources
 import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.blueprints.ownership import row_scopes
 from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
 from backendgen.agents.security_compliance import (
     AuthSpec,
@@ -146,6 +147,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
             access_token_minutes=minutes,
             password_min_length=14 if strict else 12,
             default_role=roles[-1].name,
+            registration="closed",
         ),
         roles=[RoleSpec(name=r.name, description=r.description) for r in roles],
         permissions=_permissions(roles, core),
@@ -153,4 +155,5 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         retention=retention,
         controls=_controls(source, has_encryption=bool(encrypted), has_retention=bool(retention)),
         audit_log=True,
+        row_scopes=row_scopes(roles, core),
     )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from core.config.settings import get_settings
+from core.config.settings import load_settings_or_exit
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,7 +51,7 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 @lru_cache
 def get_engine() -> Engine:
     """Return the process-wide engine for the configured database URL."""
-    url = get_settings().database_url
+    url = load_settings_or_exit().database_url
     if url.startswith("sqlite"):
         # TestClient and uvicorn's thread pool share connections across threads.
         engine = create_engine(url, connect_args={"check_same_thread": False})

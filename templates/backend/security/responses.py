@@ -19,6 +19,7 @@ _DESCRIPTIONS = {
     403: "The caller's role may not do this",
     404: "Not found",
     409: "Conflict with the current state",
+    429: "Too many attempts; retry after the Retry-After header's seconds",
 }
 
 

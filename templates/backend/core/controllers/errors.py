@@ -1,12 +1,17 @@
 """How service errors become HTTP responses, and how routes document them."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from core.schemas.common import ErrorMessage
 from core.services.errors import InvalidReferenceError, NotFoundError, ServiceError
+from security.encryption.fields import FieldDecryptionError
+
+logger = logging.getLogger(__name__)
 
 # FastAPI adds the 422 response (validation errors) to every route with parameters itself.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -36,6 +41,33 @@ def _service_error(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=code)
 
 
+def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    """Answer 422 with where and why, never echoing the submitted input back."""
+    errors = error.errors() if isinstance(error, RequestValidationError) else []
+    detail = [{key: e[key] for key in ("type", "loc", "msg") if key in e} for e in errors]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def _undecryptable(_request: Request, _error: Exception) -> JSONResponse:
+    """Answer 500 without internals when a stored value fails its integrity check."""
+    logger.error("a stored encrypted value failed its integrity check")
+    return JSONResponse(
+        {"detail": "A stored value could not be read"},
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+    """Answer 500 with a fixed message; the details go to the log only."""
+    logger.error("unhandled error", exc_info=error)
+    return JSONResponse(
+        {"detail": "Internal server error"}, status_code=status.HTTP_500_INTERNAL_SERVER_ERROR
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Turn the services' errors into 404, 409 and 422 responses."""
+    """Turn errors into 404, 409, 422 and internals-free 500 responses."""
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(FieldDecryptionError, _undecryptable)
+    app.add_exception_handler(Exception, _unexpected)

@@ -74,6 +74,7 @@ def list_page(
     sort: str | None,
     limit: int,
     offset: int,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[Sequence[ModelT], int]:
     """Return one page of records equal to ``filters``, and how many match in all.
 
@@ -84,8 +85,9 @@ def list_page(
         sort: Attribute name to order by, prefixed with ``-`` for descending order.
         limit: Largest number of records returned.
         offset: Number of matching records skipped.
+        where: Further conditions every record must meet (e.g. the caller's row scope).
     """
-    query = select(model)
+    query = select(model).where(*where)
     for name, value in filters.items():
         query = query.where(getattr(model, name) == value)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
