@@ -248,3 +248,25 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert text.count(old) == 1, f"{path} does not hold {old!r} exactly once"
     path.write_text(text.replace(old, new), "utf-8")
+
+
+def plain_copier_copy(
+    destination: Path, answers: dict[str, object] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Render the bundled template with plain ``copier copy`` (no backendgen), as users may.
+
+    Args:
+        destination: The project directory to create.
+        answers: Answers to pass as a data file (Copier's private ``_`` keys are dropped);
+            None takes every default.
+    """
+    import yaml
+
+    from backendgen.generator.template_source import bundled_template_root
+
+    command = [str(VENV_BIN / "copier"), "copy", "--trust", "--defaults", "--quiet"]
+    if answers is not None:
+        data = destination.parent / f"{destination.name}.answers.yml"
+        data.write_text(yaml.safe_dump({k: v for k, v in answers.items() if not k.startswith("_")}))
+        command += ["--data-file", str(data)]
+    return run([*command, str(bundled_template_root()), str(destination)], env=project_env())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECTS
-from tests.helpers import project_env, run, run_project_tests
+from tests.helpers import plain_copier_copy, project_env, run, run_project_tests
 
 pytestmark = pytest.mark.slow
 
@@ -102,21 +102,9 @@ def test_migrations_run_on_postgresql(
 
 def test_skeleton_with_every_slot_empty_is_a_working_project(tmp_path: Path) -> None:
     """Plain `copier copy` (no backendgen) gives a runnable, tested project."""
-    from backendgen.generator.template_source import bundled_template_root
 
     project = tmp_path / "skeleton"
-    done = run(
-        [
-            str(Path(sys.executable).parent / "copier"),
-            "copy",
-            "--trust",
-            "--defaults",
-            "--quiet",
-            str(bundled_template_root()),
-            str(project),
-        ],
-        env=project_env(),
-    )
+    done = plain_copier_copy(project)
     assert done.returncode == 0, done.stderr
     tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]

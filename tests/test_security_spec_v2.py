@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.registry import agent_named
 from backendgen.agents.security_compliance import SecurityComplianceSpec
 from backendgen.generator.spec_versions import load_slot, slot_migrations
-from tests.helpers import project_env, run, run_project_tests
+from tests.helpers import plain_copier_copy, run_project_tests
 
 SHOP = Path(__file__).parent / "releases" / "v0.1.0" / "shop.yml"
 
@@ -76,25 +75,9 @@ def test_without_a_core_answer_no_role_is_scoped(shop: dict[str, Any]) -> None:
 def test_a_v1_answers_file_renders_a_project_whose_tests_pass(
     shop: dict[str, Any], tmp_path: Path
 ) -> None:
-    from backendgen.generator.template_source import bundled_template_root
 
-    data = tmp_path / "answers.yml"
-    data.write_text(yaml.safe_dump({k: v for k, v in shop.items() if not k.startswith("_")}))
     project = tmp_path / "shop"
-    done = run(
-        [
-            str(Path(sys.executable).parent / "copier"),
-            "copy",
-            "--trust",
-            "--defaults",
-            "--quiet",
-            "--data-file",
-            str(data),
-            str(bundled_template_root()),
-            str(project),
-        ],
-        env=project_env(),
-    )
+    done = plain_copier_copy(project, shop)
     assert done.returncode == 0, done.stderr[-3000:]
     scopes = (project / "security" / "policies" / "ownership.py").read_text()
     assert '"customer": RowScope(' in scopes

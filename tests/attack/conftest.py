@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from tests.attack.api import Api
 from tests.attack.server import Server, migrate, server_env, start_server
 from tests.attack.specs import Specs
 from tests.conftest import generated_project
-from tests.helpers import project_env
+from tests.helpers import plain_copier_copy
 
 ADMIN_EMAIL = "root@attack.example.com"
 
@@ -125,32 +123,13 @@ def open_project(defaults_project: Path, tmp_path_factory: pytest.TempPathFactor
     given = os.environ.get("BACKENDGEN_ATTACK_OPEN_PROJECT")
     if given:
         return Path(given)
-    from backendgen.generator.template_source import bundled_template_root
 
     answers = yaml.safe_load((defaults_project / ".copier-answers.yml").read_text())
     data = {k: v for k, v in answers.items() if not k.startswith("_")}
     data["slot_security_compliance"]["auth"]["registration"] = "open"
     root = tmp_path_factory.mktemp("open-registration")
-    (root / "answers.yml").write_text(yaml.safe_dump(data))
     target = root / "project"
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "copier"),
-            "copy",
-            "--trust",
-            "--defaults",
-            "--quiet",
-            "--data-file",
-            str(root / "answers.yml"),
-            str(bundled_template_root()),
-            str(target),
-        ],
-        env=project_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = plain_copier_copy(target, data)
     assert done.returncode == 0, done.stderr[-3000:]
     return target
 
