@@ -13,20 +13,28 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.registry import AGENTS, AgentDefinition, agent_named
 from backendgen.agents.runtime import AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.generator.pipeline import (
+    GenerationOptions,
     agent_commit_message,
     agent_trailers,
     blueprint_outcome,
+    check_options,
     llm_outcome,
 )
 from backendgen.generator.progress import Progress
-from backendgen.generator.project_state import ProjectState, upstream_specs
+from backendgen.generator.project_state import (
+    ProjectState,
+    check_agent,
+    open_project,
+    upstream_specs,
+)
 from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.rerender import rerender_slot
 from backendgen.generator.spec_versions import dump_slot
@@ -181,6 +189,24 @@ class SlotChangeResult:
     def rerun(self) -> list[str]:
         """The downstream agents that re-ran."""
         return [agent.name for agent in self.report.agents[1:]]
+
+
+def open_for_agent(
+    project: Path, agent_name: str, options: GenerationOptions, progress: Progress
+) -> tuple[ProjectState, AgentDefinition]:
+    """Check the agent and the options, then open the clean project and say its warnings.
+
+    The first step of ``regenerate`` and ``revert``.
+
+    Raises:
+        UserInputError: Unknown agent, bad options, not a backendgen project, or a dirty tree.
+    """
+    check_agent(agent_name)
+    check_options(options)
+    state = open_project(project)
+    for warning in state.warnings:
+        progress.line(f"warning: {warning}")
+    return state, agent_named(agent_name)
 
 
 def new_report(state: ProjectState, runtime: LlmRuntime | None, started: float) -> Report:

@@ -12,23 +12,22 @@ import time
 from pathlib import Path
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.registry import agent_named
 from backendgen.generator.cascade import (
     Commit,
     SlotChangeResult,
     change_slot,
     new_report,
+    open_for_agent,
     run_agent,
 )
 from backendgen.generator.pipeline import (
     GenerationOptions,
     agent_commit_message,
     agent_trailers,
-    check_options,
     llm_runtime,
 )
 from backendgen.generator.progress import Progress, SilentProgress
-from backendgen.generator.project_state import check_agent, open_project, upstream_specs
+from backendgen.generator.project_state import upstream_specs
 from backendgen.generator.spec_versions import dump_slot
 from backendgen.questions.answers import check_partial_answers
 
@@ -63,14 +62,9 @@ def regenerate(
     options = options or GenerationOptions()
     progress = progress or SilentProgress()
     started = time.perf_counter()
-    check_agent(agent_name)
-    check_options(options)
     if requirements is not None:
         check_partial_answers({"requirements": requirements})
-    state = open_project(project)
-    for warning in state.warnings:
-        progress.line(f"warning: {warning}")
-    agent = agent_named(agent_name)
+    state, agent = open_for_agent(project, agent_name, options, progress)
     changed_requirements = requirements is not None and requirements != state.answers.requirements
     answers = (
         state.answers.model_copy(update={"requirements": requirements})

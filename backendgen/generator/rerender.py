@@ -22,7 +22,7 @@ from backendgen.generator.git_repo import (
 )
 from backendgen.generator.project_state import ProjectState
 from backendgen.generator.render import update
-from backendgen.generator.template_source import is_bundled_mirror
+from backendgen.generator.template_source import is_bundled_template
 
 
 def rerender_slot(
@@ -58,7 +58,7 @@ def rerender_slot(
         state.path,
         src=src,
         vcs_ref=str(ref) if ref else None,
-        trusted=trust or is_bundled_mirror(src),
+        trusted=trust or is_bundled_template(src),
         data=data,
     )
     changed = changed_paths(state.repo)

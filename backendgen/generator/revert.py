@@ -16,20 +16,24 @@ from typing import Literal
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.registry import agent_named
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
-from backendgen.generator.cascade import Commit, SlotChangeResult, change_slot, new_report
+from backendgen.generator.cascade import (
+    Commit,
+    SlotChangeResult,
+    change_slot,
+    new_report,
+    open_for_agent,
+)
 from backendgen.generator.history import SlotChange, latest_slot_change
 from backendgen.generator.pipeline import (
     GenerationOptions,
     agent_trailers,
     blueprint_outcome,
-    check_options,
     llm_runtime,
 )
 from backendgen.generator.progress import Progress, SilentProgress
-from backendgen.generator.project_state import check_agent, open_project, upstream_specs
+from backendgen.generator.project_state import upstream_specs
 from backendgen.generator.report import AgentReport
 from backendgen.generator.spec_versions import dump_slot, migrate_stored
 
@@ -74,12 +78,7 @@ def revert(
     options = options or GenerationOptions()
     progress = progress or SilentProgress()
     started = time.perf_counter()
-    check_agent(agent_name)
-    check_options(options)
-    state = open_project(project)
-    for warning in state.warnings:
-        progress.line(f"warning: {warning}")
-    agent = agent_named(agent_name)
+    state, agent = open_for_agent(project, agent_name, options, progress)
     runtime = llm_runtime(options)
     change = latest_slot_change(state.repo, agent.name, agent.slot)
     if change is None:

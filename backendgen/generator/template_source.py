@@ -40,7 +40,6 @@ __all__ = [
     "bundled_mirror",
     "bundled_template_root",
     "cache_dir",
-    "is_bundled_mirror",
     "is_bundled_template",
     "publish_template",
     "resolve_template",
@@ -158,10 +157,11 @@ def publish_template(
             mirror.mkdir(parents=True, exist_ok=True)
             _git(mirror, "init", "--quiet", "--initial-branch=main")
             index = {}
-        if latest is not None:
+        tags = _git(mirror, "tag", "--list").split()
+        if latest is not None and not set(history.releases()) <= set(tags):
             bundle = str(history.bundle.resolve())
             _git(mirror, "fetch", "--quiet", "--force", bundle, "refs/tags/*:refs/tags/*")
-        tags = _git(mirror, "tag", "--list").split()
+            tags = _git(mirror, "tag", "--list").split()
         posts = _posts(base, tags)
         newest = f"{base}.post{posts[-1]}" if posts else None
         if newest is not None and index.get(digest) == newest:
@@ -200,11 +200,6 @@ def is_bundled_template(src: str) -> bool:
     path = Path(src).expanduser().resolve()
     known = (TemplateHistory.shipped().bundle, bundled_mirror(), cache_dir() / "template")
     return any(path == candidate.resolve() for candidate in known)
-
-
-def is_bundled_mirror(src: str) -> bool:
-    """Tell whether a recorded ``_src_path`` is the bundled template (see above)."""
-    return is_bundled_template(src)
 
 
 def _mirror_tags(mirror: Path) -> list[str]:
