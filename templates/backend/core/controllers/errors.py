@@ -8,6 +8,7 @@ whose details go to the log only.
 """
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -22,6 +23,9 @@ from core.services.errors import InvalidReferenceError, NotFoundError, ServiceEr
 from security.encryption.fields import FieldDecryptionError
 
 logger = logging.getLogger(__name__)
+
+_INTERNAL = re.compile(r"[\[\](]|^(function-|constrained-)")
+"""Parts of a pydantic error location that name a validator, not a field."""
 
 PROBLEM_JSON = "application/problem+json"
 """Media type of every error response (RFC 9457)."""
@@ -105,6 +109,11 @@ def _service_error(request: Request, error: Exception) -> ProblemResponse:
         status.HTTP_404_NOT_FOUND if isinstance(error, NotFoundError) else status.HTTP_409_CONFLICT
     )
     return problem_response(request, code, str(error))
+
+
+def _location(loc: Any) -> list[str | int]:
+    """Where an error is, without the validator names pydantic adds for constrained unions."""
+    return [part for part in loc if isinstance(part, int) or not _INTERNAL.search(str(part))]
 
 
 def _validation_error(request: Request, error: Exception) -> ProblemResponse:

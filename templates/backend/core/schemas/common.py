@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
+import email_validator
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -125,6 +126,54 @@ JsonDateTime = Annotated[
 
 JsonUUID = Annotated[UUID, Field(strict=False), BeforeValidator(_text_like(_UUID, "UUID"))]
 """A UUID, sent in its canonical text form."""
+
+
+def _email(value: str) -> str:
+    """Check an address as :class:`pydantic.EmailStr` does, returning its normalised form."""
+    try:
+        return email_validator.validate_email(value, check_deliverability=False).normalized
+    except email_validator.EmailNotValidError as error:
+        raise ValueError(f"value is not a valid email address: {error}") from error
+
+
+def _any_case(word: str) -> str:
+    """Spell ``word`` as a case-blind ECMA-262 pattern (JSON Schema patterns have no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+_REFUSED_EMAIL = "|".join(
+    [
+        '^"',  # a quoted local part
+        r"@\[",  # an IP literal instead of a domain
+        r"@[^.@]*$",  # a domain without a dot
+        r"[^A-Za-z]$",  # a top-level domain not ending in a letter
+        "[@.](" + "|".join(_any_case(d) for d in email_validator.SPECIAL_USE_DOMAIN_NAMES) + ")$",
+    ]
+)
+"""Addresses of ``format: email`` that the validator refuses, published under ``not``."""
+
+
+class _PublishedAsEmail:
+    """Publish an address as ``format: email`` minus what the validator refuses."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = dict(handler.resolve_ref_schema(handler(core_schema)))
+        schema["format"] = "email"
+        schema["not"] = {"pattern": _REFUSED_EMAIL}
+        return schema
+
+
+EmailOf = Annotated[T, AfterValidator(_email), _PublishedAsEmail()]
+"""A ``str`` type (its length bounds first) as an e-mail address, normalised.
+
+Special-use domains (``.test``, ``.invalid``, ``.localhost``...), quoted local parts and IP
+literals are refused, and the schema says so.
+"""
+
+Email = EmailOf[str]
+"""An e-mail address, normalised."""
 
 Whole = Annotated[T, BeforeValidator(_whole_number)]
 """An integer type (constraints first), also taken when spelled as a whole number like ``1.0``."""
