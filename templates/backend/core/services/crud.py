@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import CircularDependencyError, IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db import Base
@@ -102,12 +102,19 @@ def list_page(
 
 
 def _commit(session: Session) -> None:
-    """Commit, turning a constraint violation into a :class:`ConflictError`."""
+    """Commit, turning a constraint violation into a :class:`ConflictError`.
+
+    A record that refers to itself (e.g. an employee as its own manager) cannot be deleted in
+    one unit of work; that too is a conflict: clear the reference first.
+    """
     try:
         session.commit()
     except IntegrityError as error:
         session.rollback()
         raise ConflictError(_conflict_message(error)) from error
+    except CircularDependencyError as error:
+        session.rollback()
+        raise ConflictError("The record refers to itself; clear that reference first") from error
 
 
 def _conflict_message(error: IntegrityError) -> str:
