@@ -30,6 +30,9 @@ _INTERNAL = re.compile(r"[\[\](]|^(function-|constrained-)")
 PROBLEM_JSON = "application/problem+json"
 """Media type of every error response (RFC 9457)."""
 
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+"""Reason phrases RFC 9110 renamed (older Pythons still spell the old ones)."""
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status.HTTP_401_UNAUTHORIZED: {"description": "Not authenticated"},
     status.HTTP_403_FORBIDDEN: {"description": "Not allowed"},
@@ -65,7 +68,7 @@ def problem_response(
         The response to send.
     """
     fields: dict[str, Any] = {
-        "title": HTTPStatus(code).phrase,
+        "title": _TITLES.get(code) or HTTPStatus(code).phrase,
         "status": code,
         "detail": detail,
         "instance": request.url.path,
