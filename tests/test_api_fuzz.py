@@ -107,8 +107,13 @@ def _serve(project: Path, workdir: Path) -> tuple[Server, str]:
     return start_server(project, env, workdir / "server.log"), password
 
 
-def _schemathesis(base_url: str, caller: str, headers: dict[str, str]) -> tuple[int, str]:
-    """Run schemathesis against the served document; return its exit code and output."""
+def _schemathesis(
+    base_url: str, caller: str, headers: dict[str, str], workdir: Path
+) -> tuple[int, str]:
+    """Run schemathesis against the served document; return its exit code and output.
+
+    It runs in ``workdir``, where it keeps its ``.schemathesis`` cache.
+    """
     args = [
         str(VENV_BIN / "schemathesis"),
         "run",
@@ -129,7 +134,7 @@ def _schemathesis(base_url: str, caller: str, headers: dict[str, str]) -> tuple[
     ]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    done = run(args, env=project_env(), timeout=900)
+    done = run(args, cwd=workdir, env=project_env(), timeout=900)
     return done.returncode, done.stdout + done.stderr
 
 
@@ -152,7 +157,7 @@ def test_api_keeps_its_contract_under_schemathesis(
             )
             assert signed_in.status_code == 200, signed_in.text
             headers["Authorization"] = f"Bearer {signed_in.json()['access_token']}"
-        code, output = _schemathesis(server.base_url, caller, headers)
+        code, output = _schemathesis(server.base_url, caller, headers, tmp_path)
     finally:
         server.stop()
     summary = _SUMMARY.search(output)
