@@ -29,7 +29,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 SLOT_VERSIONS: dict[str, int] = {
     "slot_core_backend": 1,
-    "slot_security_compliance": 2,
+    "slot_security_compliance": 3,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
     "slot_documentation": 1,
@@ -88,8 +88,23 @@ def security_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     return {**old, "auth": auth, "row_scopes": scopes}
 
 
+def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Add ``audit_readers`` to a v2 security answer: none, so only administrators read the log.
+
+    Args:
+        old: The v2 answer (a copy).
+        answers: Every answer of the project (unused: the closed default needs no domain).
+
+    Returns:
+        The v3 answer.
+    """
+    del answers
+    return {**old, "audit_readers": []}
+
+
 MIGRATIONS: dict[tuple[str, int], Migration] = {
     ("slot_security_compliance", 1): security_v1_to_v2,
+    ("slot_security_compliance", 2): security_v2_to_v3,
 }
 """``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
 

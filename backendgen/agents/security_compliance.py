@@ -130,8 +130,8 @@ class ControlSpec(SpecPart):
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
 
-    schema_version: int = 2
-    """Version 2 added ``auth.registration`` and ``row_scopes``."""
+    schema_version: int = 3
+    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -155,6 +155,14 @@ class SecurityComplianceSpec(SlotSpec):
         max_length=12,
         description="Roles that may touch only their own rows of the owned entities.",
     )
+    audit_readers: list[SnakeName] = Field(
+        default_factory=list,
+        max_length=12,
+        description=(
+            "Declared roles other than the administrator that read the audit log and its "
+            "verification through the API (GET /audit); the administrator always can."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
@@ -170,6 +178,10 @@ class SecurityComplianceSpec(SlotSpec):
             (f"{f.entity}.{f.field}" for f in self.encrypted_fields), "encrypted field"
         )
         problems += self._row_scope_problems(role_names)
+        problems += duplicates(self.audit_readers, "audit reader")
+        for reader in self.audit_readers:
+            if reader not in role_names:
+                problems.append(f"audit reader '{reader}' is not a declared role")
         core = upstream(info, "core_backend")
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)

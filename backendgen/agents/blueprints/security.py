@@ -43,6 +43,19 @@ REGIME_RETENTION_DAYS = {"sox": 2555, "hipaa": 2190, "pci_dss": 365, "gdpr": 109
 TOKEN_MINUTES = {"hipaa": 15, "pci_dss": 15, "sox": 30, "gdpr": 30}
 """Access token lifetime, by regime (the shortest one wins)."""
 
+AUDITOR = RoleHint(
+    name="auditor",
+    description="Reads the audit log and its verification; no access to records",
+    permissions={},
+)
+"""Role added for the selected regimes when the domain declares no audit reader of its own."""
+
+AUDIT_READER_WORDS = ("audit", "compliance")
+"""A domain role whose name holds one of these words reads the audit log (``compliance_officer``)."""
+
+MAX_ROLES = 12
+"""The spec's limit on roles: no auditor is added to a domain that already uses them all."""
+
 FEATURES_NEEDING_LOGIN = {"password_policy", "token_expiry", "access_control"}
 """Control features the backend can only implement with its own authentication."""
 
@@ -138,6 +151,9 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
     core = source.core
     roles = source.domain.roles or list(DEFAULT_ROLES)
     regimes = list(source.answers.compliance)
+    readers = _audit_readers(roles, regimes)
+    declared = {r.name for r in roles}
+    all_roles = [*roles, AUDITOR] if AUDITOR.name in set(readers) - declared else list(roles)
     encrypted = _encrypted_fields(core, regimes)
     retention = _retention(source)
     minutes = min((TOKEN_MINUTES[r] for r in regimes), default=60)
@@ -149,11 +165,26 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
             default_role=roles[-1].name,
             registration="closed",
         ),
-        roles=[RoleSpec(name=r.name, description=r.description) for r in roles],
+        roles=[RoleSpec(name=r.name, description=r.description) for r in all_roles],
         permissions=_permissions(roles, core),
         encrypted_fields=encrypted,
         retention=retention,
         controls=_controls(source, has_encryption=bool(encrypted), has_retention=bool(retention)),
         audit_log=True,
         row_scopes=row_scopes(roles, core),
+        audit_readers=readers,
     )
+
+
+def _audit_readers(roles: Sequence[RoleHint], regimes: Sequence[str]) -> list[str]:
+    """Roles besides the administrator that read the audit log.
+
+    Domain roles named for audit or compliance read it. When a regime is selected and the
+    domain has no such role, an ``auditor`` role (no access to records) is added for it, as
+    auditors need the log without the data. Without a regime only the administrator reads it.
+    """
+    words = (*AUDIT_READER_WORDS, AUDITOR.name)
+    named = [r.name for r in roles[1:] if any(word in r.name for word in words)]
+    if named or not regimes or len(roles) >= MAX_ROLES:
+        return named
+    return [AUDITOR.name]

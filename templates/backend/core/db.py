@@ -60,11 +60,20 @@ def get_engine() -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+PENDING_WRITES = "pending_writes"
+"""``session.info`` key a listener sets when it has rows to write as the request ends, such as
+the audit entries of records a read-only request loaded."""
+
 SessionLocal = sessionmaker(bind=get_engine(), autoflush=False, expire_on_commit=False)
 """Session factory bound to the configured database."""
 
 
 def get_session() -> Iterator[Session]:
-    """Yield a session for one request and close it afterwards (a FastAPI dependency)."""
+    """Yield a session for one request and close it afterwards (a FastAPI dependency).
+
+    A request that succeeded and left rows pending (``PENDING_WRITES``) is committed first.
+    """
     with SessionLocal() as session:
         yield session
+        if session.info.get(PENDING_WRITES):
+            session.commit()

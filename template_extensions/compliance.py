@@ -1,0 +1,143 @@
+"""Jinja extension of the backendgen template: the compliance traceability matrix.
+
+``compliance_matrix(slot_security_compliance, slot_core_backend, auth)`` (a template global;
+the slots are passed by name so that staging sees which slots the file reads) gives every
+feature that implements controls (with the file and top-level name of its code, or ``None``
+where this configuration lacks it) and every declared control with that code and the test
+node ids that prove it. ``security/compliance/controls.yaml`` and ``docs/COMPLIANCE.md``
+render from it, so the two can never disagree. Standard library and Jinja only: it runs in
+plain ``copier copy`` and ``copier update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+COMPLIANCE_TESTS = "tests/integration/test_compliance.py"
+"""The generated test module with one parametrised proof per control and feature."""
+
+_CHAIN = "tests/integration/test_audit_chain.py::"
+_UNIT = "tests/unit/security/"
+
+
+def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
+    """Feature -> (file, name) of its code in this configuration, or ``None``."""
+    security = answers.get("slot_security_compliance") or {}
+    jwt = answers.get("auth") == "jwt"
+    audit = bool(security.get("audit_log", True))
+    return {
+        "audit_log": ("security/compliance/audit.py", "install_audit_listeners") if audit else None,
+        "field_encryption": ("security/encryption/fields.py", "EncryptedText")
+        if security.get("encrypted_fields")
+        else None,
+        "access_control": ("security/auth/dependencies.py", "require_permission") if jwt else None,
+        "data_export": ("security/compliance/router.py", "export_record"),
+        "right_to_erasure": ("security/compliance/router.py", "erase_record"),
+        "retention": ("security/compliance/retention.py", "apply_retention")
+        if security.get("retention")
+        else None,
+        "password_policy": ("security/auth/router.py", "register") if jwt else None,
+        "token_expiry": ("security/auth/tokens.py", "decode_access_token") if jwt else None,
+    }
+
+
+def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Feature -> tests beyond the control's own proof that exercise the implementation."""
+    security = answers.get("slot_security_compliance") or {}
+    core = answers.get("slot_core_backend") or {}
+    jwt = answers.get("auth") == "jwt"
+    rotation = (
+        [
+            "tests/integration/test_key_rotation.py::test_rotation_rewrites_values_so_the_old_key_can_go"
+        ]
+        if security.get("encrypted_fields") and core.get("entities")
+        else []
+    )
+    return {
+        "audit_log": [
+            f"{_CHAIN}test_editing_an_entry_is_found_at_that_entry",
+            f"{_CHAIN}test_deleting_an_entry_is_found",
+            f"{_CHAIN}test_cutting_entries_off_the_end_is_found",
+            f"{_CHAIN}test_the_command_reports_an_intact_log_and_a_broken_one",
+        ],
+        "field_encryption": [
+            f"{_UNIT}test_field_encryption.py::test_tampered_value_is_refused",
+            f"{_UNIT}test_field_encryption.py::test_value_moved_to_another_row_or_column_is_refused",
+            f"{_UNIT}test_field_encryption.py::test_plaintext_written_around_the_orm_is_refused",
+            *rotation,
+        ],
+        "access_control": [
+            f"{_UNIT}test_permission_matrix.py::test_grants_are_exactly_the_declared_actions",
+            f"{_UNIT}test_permission_matrix.py::test_unknown_role_may_do_nothing",
+        ]
+        if jwt
+        else [],
+        "password_policy": [f"{_UNIT}test_passwords.py::test_hash_is_argon2id_and_not_the_password"]
+        if jwt
+        else [],
+        "token_expiry": [f"{_UNIT}test_tokens.py::test_expired_token_is_rejected"] if jwt else [],
+    }
+
+
+def _own_proofs(security: Mapping[str, Any], feature: str, control_id: str) -> list[str]:
+    """The control's own parametrised proofs in the compliance tests (one per encrypted field)."""
+    test = f"{COMPLIANCE_TESTS}::test_{feature}"
+    if feature == "field_encryption" and security.get("encrypted_fields"):
+        return [
+            f"{test}[{item['entity']}-{item['field']}-{control_id}]"
+            for item in security["encrypted_fields"]
+        ]
+    return [f"{test}[{control_id}]"]
+
+
+def compliance_matrix(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the traceability matrix of a project from its answers.
+
+    Args:
+        answers: ``auth``, ``slot_security_compliance`` and ``slot_core_backend``.
+
+    Returns:
+        ``{"features": {feature: {"file", "symbol"} | None}, "controls": [...]}``; each control
+        has ``regime``, ``control_id``, ``requirement``, ``feature``, ``implemented_by`` (as a
+        feature) and ``proven_by`` (pytest node ids, the control's own proof first).
+    """
+    features = {
+        name: None if place is None else {"file": place[0], "symbol": place[1]}
+        for name, place in _features(answers).items()
+    }
+    supporting = _supporting(answers)
+    security = answers.get("slot_security_compliance") or {}
+    controls = []
+    for control in security.get("controls", []):
+        feature = str(control["feature"])
+        place = features.get(feature)
+        own = _own_proofs(security, feature, f"{control['regime']}:{control['control_id']}")
+        controls.append(
+            {
+                "regime": control["regime"],
+                "control_id": control["control_id"],
+                "requirement": control["title"],
+                "feature": feature,
+                "implemented_by": place,
+                "proven_by": [*own, *(supporting.get(feature, []) if place else [])],
+            }
+        )
+    return {"features": features, "controls": controls}
+
+
+def _matrix_of(security: Mapping[str, Any], core: Mapping[str, Any], auth: str) -> dict[str, Any]:
+    return compliance_matrix(
+        {"slot_security_compliance": security, "slot_core_backend": core, "auth": auth}
+    )
+
+
+class ComplianceExtension(Extension):
+    """Adds the ``compliance_matrix()`` global to the template's environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals["compliance_matrix"] = _matrix_of
