@@ -97,8 +97,11 @@ class _Lock:
         self.handle.close()
 
 
-def generated_project(shared: Path, name: str) -> Path:
-    """Generate the named project once per run (all workers) and return its path."""
+def generated_project(shared: Path, name: str, args: list[str] | None = None) -> Path:
+    """Generate the named project once per run (all workers) and return its path.
+
+    ``args`` are the ``backendgen new`` options of a project outside :data:`PROJECTS`.
+    """
     target = shared / "projects" / name
     target.parent.mkdir(exist_ok=True)
     with _Lock(shared / f"project-{name}.lock"):
@@ -106,7 +109,7 @@ def generated_project(shared: Path, name: str) -> Path:
         if failure.exists():
             pytest.fail(f"generating {name} failed earlier: {failure.read_text()}")
         if not target.exists():
-            done = run_backendgen("new", str(target), *PROJECTS[name])
+            done = run_backendgen("new", str(target), *(args or PROJECTS[name]))
             if done.returncode != 0:
                 failure.write_text(done.stderr)
                 pytest.fail(f"generating {name} failed: {done.stderr}")

@@ -99,6 +99,9 @@ def body_of(specs: Specs, entity: str) -> dict[str, Any]:
     fields = {f["name"]: f for f in specs.entity(entity)["fields"]}
     body = specs.sample(entity)
     for name, value in body.items():
+        if fields.get(name, {}).get("type") == "decimal" and isinstance(value, str):
+            # The API takes decimals as JSON numbers; a spec may spell its sample as text.
+            body[name] = float(value)
         if fields.get(name, {}).get("unique"):
             body[name] = _vary(value, fields[name], n)
     return body

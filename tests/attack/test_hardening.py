@@ -128,5 +128,5 @@ def test_a_ciphertext_copied_to_another_row_does_not_decrypt(
     response = target.admin().call("GET", f"{target.specs.route(entity)}/{second['id']}")
     assert str(first[field]) not in response.text, "the copied value decrypted on another row"
     assert response.status_code >= 400
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"].startswith("application/problem+json")
     assert not any(marker in response.text for marker in INTERNALS), response.text

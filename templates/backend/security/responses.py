@@ -1,17 +1,12 @@
-"""Error responses of the security routes, declared so that the OpenAPI document lists them."""
+"""Error responses of the security routes, declared so that the OpenAPI document lists them.
+
+The body of each is the RFC 9457 problem that :mod:`core.controllers.openapi` attaches to
+every error response.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-
-from pydantic import BaseModel, Field
-
-
-class ErrorDetail(BaseModel):
-    """Body of an error response."""
-
-    detail: str = Field(description="What went wrong, for people.")
-
 
 _DESCRIPTIONS = {
     400: "Bad request",
@@ -32,4 +27,4 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     Returns:
         A mapping for the ``responses`` argument of a FastAPI route or router.
     """
-    return {code: {"model": ErrorDetail, "description": _DESCRIPTIONS[code]} for code in codes}
+    return {code: {"description": _DESCRIPTIONS[code]} for code in codes}

@@ -1,5 +1,6 @@
 """Security headers on every response, and a limit on the size of request bodies."""
 
+import json
 from typing import Final
 
 from starlette.datastructures import MutableHeaders
@@ -20,7 +21,7 @@ DOCS_PATHS: Final = ("/docs", "/redoc")
 HSTS: Final = "max-age=63072000; includeSubDomains"
 """Strict-Transport-Security, sent in production only (development runs on plain HTTP)."""
 
-TOO_LARGE: Final = b'{"detail":"Request body too large"}'
+TOO_LARGE_DETAIL: Final = "Request body too large"
 
 
 class SecurityHeadersMiddleware:
@@ -75,7 +76,7 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send)
+            await _too_large(scope, send)
             return
         received = 0
         exceeded = False
@@ -100,25 +101,36 @@ class BodyLimitMiddleware:
                 await send(message)
             elif not answered:
                 answered = True
-                await _too_large(send)
+                await _too_large(scope, send)
 
         try:
             await self.app(scope, counting_receive, guarded_send)
         except BodyTooLargeError:
             if not answered:
-                await _too_large(send)
+                await _too_large(scope, send)
 
 
-async def _too_large(send: Send) -> None:
+async def _too_large(scope: Scope, send: Send) -> None:
+    """Answer 413 as an RFC 9457 problem, the shape of every other error."""
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": TOO_LARGE_DETAIL,
+            "instance": str(scope["path"]),
+        },
+        separators=(",", ":"),
+    ).encode()
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(TOO_LARGE)).encode()),
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],
         }
     )
-    await send({"type": "http.response.body", "body": TOO_LARGE})
+    await send({"type": "http.response.body", "body": body})
