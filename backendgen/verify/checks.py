@@ -189,6 +189,10 @@ def schemathesis(context: Context) -> Outcome:
                     str(context.max_examples),
                     "--seed",
                     str(context.seed),
+                    "--workers",
+                    "1",
+                    "--request-timeout",
+                    "30",
                     *(part for header in headers for part in ("-H", header)),
                 ],
                 context.work,
@@ -200,7 +204,10 @@ def schemathesis(context: Context) -> Outcome:
                 text = text.replace(header, header.split(":")[0] + ": ***")
             raise CheckFailedError(text) from None
     who = "as the administrator" if served.headers else "unauthenticated"
-    return "pass", f"{_last_line(output)} ({who})"
+    operations = re.search(r"Operations:\s+(\d+) selected", output)
+    cases = re.search(r"^\s*(\d+ generated.*)$", output, re.MULTILINE)
+    summary = cases.group(1).strip() if cases else _last_line(output)
+    return "pass", f"{operations.group(1) if operations else '?'} operations, {summary} ({who})"
 
 
 def _validator(name: str) -> Check:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import socket
 import subprocess
@@ -74,7 +75,7 @@ def _admin_headers(base_url: str, password: str) -> dict[str, str]:
 
 @contextmanager
 def serve(context: Context, name: str) -> Iterator[Served]:
-    """Migrate a fresh SQLite database, serve the project on it, stop it afterwards.
+    """Migrate a fresh SQLite database, serve the project on it in production mode, then stop.
 
     Args:
         context: The project and its interpreter.
@@ -89,7 +90,12 @@ def serve(context: Context, name: str) -> Iterator[Served]:
     """
     require_modules(context.python, ["alembic", "uvicorn"])
     password = secrets.token_urlsafe(16)
+    # Production rules (its own secrets), with the API document served for the fuzzer.
     env = context.env(
+        ENVIRONMENT="production",
+        JWT_SECRET=secrets.token_urlsafe(32),
+        FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+        DOCS_ENABLED="true",
         DATABASE_URL=f"sqlite:///{context.work / f'{name}.db'}",
         BOOTSTRAP_ADMIN_EMAIL=ADMIN_EMAIL,
         BOOTSTRAP_ADMIN_PASSWORD=password,
