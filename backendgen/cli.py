@@ -23,6 +23,7 @@ from backendgen.agents.providers import settings_from_environment
 from backendgen.agents.registry import AGENT_NAMES
 from backendgen.commands import project as project_commands
 from backendgen.commands import update as update_command
+from backendgen.commands import verify as verify_command
 from backendgen.errors import BackendgenError, ConflictError, UserInputError
 from backendgen.generator.destination import check_destination
 from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, check_options, generate
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     new.set_defaults(handler=_new)
     project_commands.add_parsers(commands)
     update_command.add_parsers(commands)
+    verify_command.add_parsers(commands)
     schema = commands.add_parser("schema", help="print a JSON Schema (for editors)")
     schema.add_argument("which", choices=sorted(SCHEMAS), help="which document")
     schema.set_defaults(handler=_schema)

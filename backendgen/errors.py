@@ -50,3 +50,26 @@ class ConflictError(BackendgenError):
         super().__init__(message)
         self.files = files
         self.next_steps = next_steps
+
+
+class CheckFailedError(BackendgenError, AssertionError):
+    """A check of ``backendgen verify`` (a validator, the tests, a linter) found problems.
+
+    The message holds the command and its output. It is an ``AssertionError`` too, so a test
+    calling a validator directly fails with the tool's output.
+    """
+
+
+class ToolMissingError(BackendgenError):
+    """A tool a check needs is not installed; the check did not run."""
+
+    def __init__(self, tool: str, install: str) -> None:
+        """Name the tool and how to install it.
+
+        Args:
+            tool: The missing program or Python module.
+            install: The command that installs it.
+        """
+        super().__init__(f"{tool} is not installed: {install}")
+        self.tool = tool
+        self.install = install

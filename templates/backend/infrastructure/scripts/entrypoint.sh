@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Container entrypoint: optionally apply the database migrations, then run the given command
-# (the image's CMD, uvicorn by default).
-#   RUN_MIGRATIONS=1  apply `alembic upgrade head` before starting.
+# Container entrypoint: apply the database migrations, then run the given command (the image's
+# CMD, uvicorn by default).
+#   RUN_MIGRATIONS=0  skip `alembic upgrade head` (e.g. when an init container ran it).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-if [[ "${RUN_MIGRATIONS:-0}" == "1" ]]; then
+if [[ "${RUN_MIGRATIONS:-1}" == "1" ]]; then
     bash infrastructure/scripts/migrate.sh
 fi
 

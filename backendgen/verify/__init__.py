@@ -1,0 +1,1 @@
+"""``backendgen verify``: the quality gate of a generated project, one timed check per tool."""
