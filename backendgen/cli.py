@@ -119,7 +119,23 @@ def add_llm_options(command: argparse.ArgumentParser) -> None:
     llm.add_argument(
         "--retries", type=int, default=2, metavar="N", help="re-asks after an invalid answer"
     )
-    llm.add_argument("--no-cache", action="store_true", help="ignore cached LLM responses")
+    llm.add_argument(
+        "--no-cache", action="store_true", help="ask the model again; replay and store nothing"
+    )
+    llm.add_argument(
+        "--refresh-agent",
+        action="append",
+        default=[],
+        choices=AGENT_NAMES,
+        metavar="NAME",
+        help="ask again for this agent instead of replaying its cached answers (repeatable)",
+    )
+    llm.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="run-level spend cap: past it, the remaining agents fall back to blueprints",
+    )
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:
@@ -235,7 +251,9 @@ def summary_lines(
         *_agent_table(report),
         f"  total: {totals['requests']} requests, "
         f"{totals['prompt_tokens']}+{totals['completion_tokens']} tokens, "
-        f"${totals['cost_usd']:.4f}; saved {report.savings.get('percentage', 0.0)}% of tokens",
+        f"${totals['cost_usd']:.4f}; {totals['replayed']} answers replayed from the cache; "
+        f"saved {report.savings.get('percentage', 0.0)}% of tokens",
+        f"  {report.spend_line()}",
         f"report: {destination / REPORT_PATH}",
     ]
     if next_steps:
@@ -259,6 +277,8 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> GenerationOptio
         max_parallel=args.max_parallel,
         entities_per_request=args.batch_size,
         use_cache=not args.no_cache,
+        refresh_agents=tuple(args.refresh_agent),
+        max_cost_usd=args.max_cost,
         mode=args.mode,
         model_path=args.model_path,
         token_budget=args.token_budget,

@@ -50,3 +50,19 @@ class ConflictError(BackendgenError):
         super().__init__(message)
         self.files = files
         self.next_steps = next_steps
+
+
+class LlmRequestError(BackendgenError):
+    """An LLM request was not made, or its answer is unusable; the agent falls back.
+
+    Never reaches the CLI: the agent that raised it falls back to its blueprint, and the
+    message is its fallback reason.
+    """
+
+
+class ModelRefusalError(LlmRequestError):
+    """The model refused to answer (the ``refusal`` field of its message)."""
+
+
+class SpendCapError(LlmRequestError):
+    """The run's measured spend would pass ``--max-cost``; no further request is sent."""

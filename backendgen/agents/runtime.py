@@ -14,9 +14,28 @@ from backendgen.agents.spec_base import SlotSpec
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import Price
 from backendgen.generator.report import AgentReport
+from backendgen.generator.spend import SpendLedger
 
 UNREACHABLE = "endpoint unreachable"
-"""The fallback reason when no connection to the endpoint could be made."""
+"""How the fallback reason begins when no connection to the endpoint could be made."""
+
+
+class EndpointState:
+    """Set once the endpoint proved unreachable: later agents fall back without trying."""
+
+    def __init__(self) -> None:
+        """Start reachable."""
+        self._down = threading.Event()
+        self.reason = ""
+
+    def set(self, reason: str) -> None:
+        """Mark the endpoint down, with the reason every later agent reports."""
+        self.reason = reason
+        self._down.set()
+
+    def is_set(self) -> bool:
+        """Whether the endpoint is down."""
+        return self._down.is_set()
 
 
 @dataclass(frozen=True)
@@ -33,8 +52,12 @@ class LlmRuntime:
     """Most requests in flight at once (the core agent's fan-out groups included)."""
     entities_per_request: int = 4
     """The core agent asks for larger domains in groups of this many entities, in parallel."""
-    endpoint_down: threading.Event = field(default_factory=threading.Event)
+    endpoint_down: EndpointState = field(default_factory=EndpointState)
     """Set once the endpoint proved unreachable: later agents fall back without trying."""
+    spend: SpendLedger = field(default_factory=SpendLedger)
+    """The run's measured spend against ``--max-cost``."""
+    refresh_agents: frozenset[str] = frozenset()
+    """Agents whose cached answers are not replayed (``--refresh-agent``); new ones are stored."""
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from typing import Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.providers import raw_create, settings_from_environment
-from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.registry import AGENT_NAMES, AGENTS, AgentDefinition
 from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
-from backendgen.generator.llm_cache import LlmCache
+from backendgen.generator.llm_cache import DEFAULT_MAX_BYTES, LlmCache
 from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
@@ -39,6 +39,7 @@ from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.spec_versions import dump_slot
+from backendgen.generator.spend import SpendLedger
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import (
@@ -74,7 +75,14 @@ class GenerationOptions:
     entities_per_request: int = 4
     """The core agent asks for larger domains in parallel groups of this many entities."""
     use_cache: bool = True
-    """Reuse cached LLM responses."""
+    """Replay cached LLM answers (``--no-cache`` asks again, and stores nothing)."""
+    refresh_agents: tuple[str, ...] = ()
+    """Agents that ask again instead of replaying cached answers (their new ones are stored)."""
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    """Size limit of the LLM replay cache; least recently used answers are evicted past it."""
+    max_cost_usd: float | None = None
+    """Run-level spend cap: once the measured spend would pass it, the remaining agents fall
+    back to their blueprints."""
     mode: str | None = None
     """Instructor mode override (``tools``, ``json_schema``, ``json``, ``md_json``)."""
     model_path: Path | None = None
@@ -117,6 +125,13 @@ def check_options(options: GenerationOptions) -> None:
         raise UserInputError("--max-parallel must be at least 1")
     if options.entities_per_request < 1:
         raise UserInputError("--batch-size must be at least 1")
+    if options.max_cost_usd is not None and not options.max_cost_usd >= 0:
+        raise UserInputError("--max-cost must be 0 or more (USD)")
+    for name in options.refresh_agents:
+        if name not in AGENT_NAMES:
+            raise UserInputError(
+                f"--refresh-agent: unknown agent '{name}' (choose from {', '.join(AGENT_NAMES)})"
+            )
     local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
     if local and "://" not in str(options.template) and not Path(str(options.template)).exists():
         raise UserInputError(f"template {options.template} does not exist")
@@ -189,7 +204,11 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         timeout_seconds=options.timeout_seconds,
         validation_retries=options.validation_retries,
     )
-    cache = LlmCache(cache_dir() / "llm") if options.use_cache else None
+    cache = (
+        LlmCache(cache_dir() / "llm-requests", options.cache_max_bytes)
+        if options.use_cache
+        else None
+    )
     return LlmRuntime(
         settings=settings,
         create=raw_create(settings),
@@ -198,6 +217,8 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         token_budget=options.token_budget,
         max_parallel=options.max_parallel,
         entities_per_request=options.entities_per_request,
+        spend=SpendLedger(options.max_cost_usd),
+        refresh_agents=frozenset(options.refresh_agents),
     )
 
 
@@ -303,6 +324,7 @@ def generate(
             template=template.src,
             template_ref=str(ref),
             provider=provider,
+            max_cost_usd=options.max_cost_usd,
         )
         data: dict[str, Any] = {
             **answers.model_dump(mode="json"),
@@ -321,9 +343,9 @@ def generate(
             )
             reason = outcome.report.fallback_reason
             if reason and reason not in warned:
-                if reason == UNREACHABLE:
+                if reason.startswith(UNREACHABLE):
                     warned.add(reason)
-                    say(f"warning: {UNREACHABLE}: every agent falls back to its blueprint")
+                    say(f"warning: {reason}: every agent falls back to its blueprint")
                 else:
                     say(f"warning: {agent.name} fell back to its blueprint: {reason}")
             return spec_ready(progress, outcome)

@@ -12,6 +12,7 @@ request body and returns a :data:`Reply`:
 * an :class:`HttpError`: an OpenAI-shaped error body with a status and optional
   ``Retry-After``;
 * a :class:`Delay`: sleep, then answer with another reply (a hang, to trip client timeouts).
+* a :class:`Refusal`: an assistant message with ``refusal`` text and no answer.
 
 Ready responders: :class:`SchemaResponder` (a model that always returns schema-valid data),
 :class:`ScriptedResponder` (a fixed sequence of replies, optionally only for requests that match
@@ -73,6 +74,17 @@ class RawText:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A refusal: the assistant message carries ``refusal`` text and no content or tool call.
+
+    Attributes:
+        text: What the model says instead of answering.
+    """
+
+    text: str = "I can't help with that request."
+
+
+@dataclass(frozen=True)
 class HttpError:
     """An HTTP error with an OpenAI-shaped body ``{"error": {"message", "type", "code"}}``.
 
@@ -121,7 +133,9 @@ class Delay:
     then: Reply | None = None
 
 
-Reply: TypeAlias = Payload | RawText | HttpError | Delay | dict[str, Any] | list[Any] | str
+Reply: TypeAlias = (
+    Payload | RawText | Refusal | HttpError | Delay | dict[str, Any] | list[Any] | str
+)
 """What a responder returns; a plain dict/list is a :class:`Payload`, a str is :class:`RawText`."""
 
 Responder: TypeAlias = Callable[[dict[str, Any]], Reply]
@@ -897,6 +911,8 @@ class FakeOpenAI:
             ``first_token + completion_tokens / tokens_per_second`` before it is sent.
         max_requests: Safety limit; chat requests beyond it get a 500 and are not recorded.
         model: The model listed by ``/v1/models`` (answers echo the requested model).
+        api_key: When set, chat requests without ``Authorization: Bearer <api_key>`` are
+            recorded and answered 401, as OpenAI answers a missing or wrong key.
     """
 
     def __init__(
@@ -906,8 +922,10 @@ class FakeOpenAI:
         latency: tuple[float, float] | None = None,
         max_requests: int = 500,
         model: str = "gpt-4o-mini",
+        api_key: str | None = None,
     ) -> None:
         self.responder = responder
+        self.api_key = api_key
         self.latency = latency
         self.max_requests = max_requests
         self.model = model
@@ -1036,7 +1054,17 @@ class FakeOpenAI:
             handler._send_json(500, _error_body(limit), {"x-should-retry": "false"})
             return
         try:
-            status, payload, headers, usage = self._answer(body)
+            authorization = handler.headers.get("Authorization") or ""
+            if self.api_key is not None and authorization != f"Bearer {self.api_key}":
+                denied = HttpError(
+                    401,
+                    "Incorrect API key provided. You can find your API key at "
+                    "https://platform.openai.com/account/api-keys.",
+                    code="invalid_api_key",
+                )
+                status, payload, headers, usage = 401, _error_body(denied), {}, None
+            else:
+                status, payload, headers, usage = self._answer(body)
             with self._lock:
                 record.status, record.response, record.usage = status, payload, usage
                 record.finished = time.monotonic()
@@ -1065,8 +1093,11 @@ class FakeOpenAI:
             reply = Payload(reply)
         elif isinstance(reply, str):
             reply = RawText(reply)
-        elif not isinstance(reply, Payload | RawText | HttpError):
+        elif not isinstance(reply, Payload | RawText | Refusal | HttpError):
             reply = HttpError(500, f"fake OpenAI responder returned {reply!r}, not a Reply")
+        if isinstance(reply, Refusal):
+            usage = self._usage(body, reply.text)
+            return 200, self._refusal(body, reply.text, usage), {}, usage
         if isinstance(reply, HttpError):
             headers = dict(reply.headers)
             if reply.retry_after is not None:
@@ -1087,6 +1118,17 @@ class FakeOpenAI:
         prompt = prompt_tokens_for(body)
         completion = completion_tokens_for(text)
         return Usage(prompt, completion, prompt + completion)
+
+    def _refusal(self, body: Mapping[str, Any], text: str, usage: Usage) -> dict[str, Any]:
+        """A ``chat.completion`` whose message is a refusal (no content, no tool call)."""
+        completion = self._completion(body, "", None, usage)
+        completion["choices"][0]["message"] = {
+            "role": "assistant",
+            "content": None,
+            "refusal": text,
+        }
+        completion["choices"][0]["finish_reason"] = "stop"
+        return completion
 
     def _completion(
         self, body: Mapping[str, Any], text: str, finish_reason: str | None, usage: Usage
@@ -1127,6 +1169,7 @@ def running_server(
     latency: tuple[float, float] | None = None,
     max_requests: int = 500,
     model: str = "gpt-4o-mini",
+    api_key: str | None = None,
 ) -> Iterator[FakeOpenAI]:
     """Run a :class:`FakeOpenAI` for the duration of the ``with`` block.
 
@@ -1136,6 +1179,7 @@ def running_server(
         latency: See :class:`FakeOpenAI`.
         max_requests: See :class:`FakeOpenAI`.
         model: See :class:`FakeOpenAI`.
+        api_key: See :class:`FakeOpenAI`.
 
     Yields:
         The running server.
@@ -1146,5 +1190,7 @@ def running_server(
         responder = script
     else:
         responder = ScriptedResponder(script)
-    with FakeOpenAI(responder, latency=latency, max_requests=max_requests, model=model) as fake:
+    with FakeOpenAI(
+        responder, latency=latency, max_requests=max_requests, model=model, api_key=api_key
+    ) as fake:
         yield fake
