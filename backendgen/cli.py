@@ -25,7 +25,13 @@ from backendgen.commands import project as project_commands
 from backendgen.commands import update as update_command
 from backendgen.errors import BackendgenError, ConflictError, UserInputError
 from backendgen.generator.destination import check_destination
-from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, check_options, generate
+from backendgen.generator.pipeline import (
+    PROVIDERS,
+    GenerationOptions,
+    check_description,
+    check_options,
+    generate,
+)
 from backendgen.generator.progress import LiveProgress, PlainProgress, Progress
 from backendgen.generator.questionnaire import collect_answers
 from backendgen.generator.report import REPORT_PATH, Report
@@ -57,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     given.add_argument("--answers", type=Path, metavar="FILE.yml", help="answers file (YAML)")
     given.add_argument(
         "--domain", type=Path, metavar="FILE", help="domain spec: YAML, or JDL (.jdl/.jh)"
+    )
+    given.add_argument(
+        "--describe",
+        metavar="TEXT",
+        help="describe the business domain in prose; the core agent designs it (needs an LLM)",
     )
     given.add_argument(
         "-d",
@@ -310,6 +321,7 @@ def _new(args: argparse.Namespace) -> int:
     settings_from_environment(
         options.provider, options.model, options.base_url, options.mode, options.model_path
     )
+    check_description(args.describe, given, args.domain, options)
     check_destination(args.destination)
     # Every question is answered before the live display starts: it would draw over prompts.
     collected = collect_answers(
@@ -319,13 +331,17 @@ def _new(args: argparse.Namespace) -> int:
         domain_file=args.domain,
         interactive=interactive,
     )
+    answers = collected.answers
+    if args.describe is not None:  # the designed domain replaces the questionnaire's
+        answers = {k: v for k, v in answers.items() if k != "domain"}
     with progress_display(list(AGENT_NAMES)) as progress:
         report = generate(
             args.destination,
-            collected.answers,
+            answers,
             domain_file=collected.domain_file,
             options=options,
             progress=progress,
+            description=args.describe,
         )
     print_report(report, args.destination, next_steps=new_project_next_steps(args.destination))
     return 0

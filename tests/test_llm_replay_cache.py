@@ -2,20 +2,18 @@
 
 Counted by the loopback server itself, after successes, after fallbacks (a hostile model
 whose schema-valid answers fail the cross-agent checks, re-asks included) and after the core
-agent's fan-out; ``--no-cache`` and ``--refresh-agent`` ask again; the cache stays whole
-under concurrent writers and within its size limit.
+agent's fan-out; ``--refresh-agent`` asks again (``--no-cache``: tests/test_llm_wire.py; the
+store itself: tests/test_llm_cache_unit.py).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backendgen.generator.llm_cache import LlmCache, request_key
 from tests.fakes import SchemaResponder, request_name, running_server
 from tests.test_llm_wire import REQUESTS, _generate, consistent_model
 
@@ -74,55 +72,6 @@ def test_unknown_refresh_agent_is_a_clear_error(tmp_path: Path) -> None:
         "http://127.0.0.1:9/v1", tmp_path / "p", tmp_path / "c", "--refresh-agent", "x"
     )
     assert done.returncode == 2
-    assert "--refresh-agent" in done.stderr
+    assert "argument --refresh-agent: invalid choice: 'x'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "p").exists()
-
-
-def _answer(index: int, size: int = 100) -> dict[str, Any]:
-    return {"id": f"c{index}", "padding": "x" * size}
-
-
-def test_the_cache_evicts_the_least_recently_used_past_its_limit(tmp_path: Path) -> None:
-    cache = LlmCache(tmp_path, max_bytes=1000)
-    keys = [request_key("openai", "m", "tools", {"messages": [str(i)]}) for i in range(12)]
-    for index, key in enumerate(keys[:6]):
-        cache.put(key, _answer(index))
-    assert cache.get(keys[0]) is not None  # used again: now the most recent
-    for index, key in enumerate(keys[6:], start=6):
-        cache.put(key, _answer(index))
-    assert cache.size() <= 1000
-    assert cache.get(keys[0]) is not None
-    assert cache.get(keys[1]) is None  # the least recently used went first
-    assert cache.get(keys[11]) == _answer(11)
-
-
-def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
-    cache = LlmCache(tmp_path)
-    key = request_key("openai", "m", "tools", {"messages": ["same"]})
-    answers = [_answer(i, 200_000) for i in range(8)]
-    seen: list[dict[str, Any] | None] = []
-
-    def write(answer: dict[str, Any]) -> None:
-        for _ in range(5):
-            cache.put(key, answer)
-            seen.append(cache.get(key))
-
-    threads = [threading.Thread(target=write, args=(a,)) for a in answers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(entry in answers for entry in seen)
-    assert cache.get(key) in answers
-    assert not list(tmp_path.glob("??/.*.tmp"))
-
-
-def test_the_key_covers_model_mode_messages_and_schema() -> None:
-    base = {"messages": [{"role": "user", "content": "a"}], "tools": [{"name": "S"}]}
-    key = request_key("openai", "m", "tools", base)
-    assert key == request_key("openai", "m", "tools", json.loads(json.dumps(base)))
-    assert key != request_key("openai", "other", "tools", base)
-    assert key != request_key("openai", "m", "json_schema", base)
-    assert key != request_key("openai", "m", "tools", {**base, "messages": []})
-    assert key != request_key("openai", "m", "tools", {**base, "tools": [{"name": "T"}]})

@@ -14,7 +14,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.providers import raw_create, settings_from_environment
@@ -48,11 +50,17 @@ from backendgen.questions.answers import (
     check_partial_answers,
     parse_answers,
 )
-from backendgen.questions.domain import load_catalogue_domain
+from backendgen.questions.domain import DomainSpec, load_catalogue_domain
 from backendgen.questions.domain_input import DomainInput, load_domain_input
+
+if TYPE_CHECKING:
+    from backendgen.agents.domain_designer import Design
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
+
+DESIGNED_DOMAIN_FILE = Path("domain.yml")
+"""Where a domain designed from ``--describe`` is saved in the project (a ``--domain`` file)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,67 @@ def resolve_domain(given: Mapping[str, Any], domain_file: Path | None) -> dict[s
     elif answers.get("domain") == "custom":
         raise UserInputError("domain 'custom' needs a domain spec: pass --domain FILE")
     return answers
+
+
+def check_description(
+    description: str | None,
+    given: Mapping[str, Any],
+    domain_file: Path | None,
+    options: GenerationOptions,
+) -> None:
+    """Reject a ``--describe`` that cannot work, before anything is written.
+
+    Raises:
+        UserInputError: With a domain file or catalogue domain besides it, or the offline
+            ``blueprint`` provider (no model to design with).
+    """
+    if description is None:
+        return
+    if domain_file is not None:
+        raise UserInputError("--describe designs the domain; drop --domain FILE")
+    if given.get("domain", "custom") != "custom":
+        raise UserInputError(f"--describe designs the domain; drop domain={given['domain']}")
+    settings = settings_from_environment(
+        options.provider, options.model, options.base_url, options.mode, options.model_path
+    )
+    if settings is None:
+        raise UserInputError(
+            "--describe needs an LLM to design the domain: pass --provider openai (with "
+            "OPENAI_API_KEY or --base-url) or --provider local; the blueprint provider cannot"
+        )
+
+
+def designed_domain(
+    description: str | None,
+    given: Mapping[str, Any],
+    runtime: LlmRuntime | None,
+    say: Callable[[str], None],
+) -> Design | None:
+    """Have the core agent design the domain from ``description`` (None without one).
+
+    Raises:
+        UserInputError: When no valid design came back (nothing is written then).
+    """
+    if description is None or runtime is None:
+        return None
+    from backendgen.agents.domain_designer import design_domain  # loads the LLM stack
+
+    design = design_domain(description, list(given.get("compliance") or []), runtime)
+    for warning in design.warnings:
+        say(f"warning: designed domain: {warning}")
+    say(f"domain designed            {len(design.domain.entities)} entities")
+    return design
+
+
+def save_designed_domain(path: Path, domain: DomainSpec) -> None:
+    """Write a designed domain as a YAML domain file (``--domain`` reads it back as is)."""
+    data = domain.model_dump(mode="json", exclude_defaults=True)
+    path.write_text(
+        "# Designed by the core agent from --describe; edit it and regenerate with\n"
+        f"# backendgen new DEST --domain {path.name}\n"
+        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
 
 
 def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
@@ -268,6 +337,27 @@ def checked_input(
     return answers, domain_input
 
 
+def _prepared(
+    given: Mapping[str, Any],
+    domain_file: Path | None,
+    options: GenerationOptions,
+    description: str | None,
+    say: Callable[[str], None],
+) -> tuple[dict[str, Any], DomainInput | None, LlmRuntime | None, Design | None]:
+    """Check the input, build the LLM runtime and design the domain, before any writing."""
+    check_options(options)
+    check_description(description, given, domain_file, options)
+    answers, domain_input = checked_input(given, domain_file, say)
+    runtime = llm_runtime(options)
+    provider = runtime.settings.provider if runtime else "blueprint"
+    say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
+    design = designed_domain(description, answers, runtime, say)
+    if design is not None:
+        domain_input = DomainInput(design.domain)
+        answers = {**answers, "domain": "custom"}
+    return answers, domain_input, runtime, design
+
+
 def generate(
     destination: Path,
     given: Mapping[str, Any],
@@ -275,6 +365,7 @@ def generate(
     domain_file: Path | None = None,
     options: GenerationOptions | None = None,
     progress: Progress | None = None,
+    description: str | None = None,
 ) -> Report:
     """Generate a backend into ``destination``: scaffold commit, then one commit per agent.
 
@@ -284,6 +375,8 @@ def generate(
         domain_file: A YAML or JDL domain spec (``domain: custom``), or None for the catalogue.
         options: Template, provider and scheduling options.
         progress: Receives steps, warnings and per-agent events (silent by default).
+        description: Prose the core agent designs the domain from (``--describe``); the
+            design is saved as :data:`DESIGNED_DOMAIN_FILE` in the project.
 
     Returns:
         The report, also written to ``.backendgen/report.json``.
@@ -295,11 +388,8 @@ def generate(
     options = options or GenerationOptions()
     progress = progress or SilentProgress()
     say = progress.line
-    check_options(options)
-    given, domain_input = checked_input(given, domain_file, say)
-    runtime = llm_runtime(options)
+    given, domain_input, runtime, design = _prepared(given, domain_file, options, description, say)
     provider = runtime.settings.provider if runtime else "blueprint"
-    say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
     # Each agent's commit re-renders only the files that read its slot, when that is knowable:
@@ -315,6 +405,8 @@ def generate(
         )
         answers = parse_answers(recorded)
         domain = domain_input.domain if domain_input else load_catalogue_domain(answers.domain)
+        if design is not None:
+            save_designed_domain(project / DESIGNED_DOMAIN_FILE, design.domain)
         repo = init_repository(project)
         ref = recorded.get("_commit") or template.vcs_ref or "working tree"
         commit_all(repo, f"chore: scaffold {answers.project_name} from backendgen template {ref}")
@@ -325,6 +417,7 @@ def generate(
             template_ref=str(ref),
             provider=provider,
             max_cost_usd=options.max_cost_usd,
+            design=design.report if design is not None else None,
         )
         data: dict[str, Any] = {
             **answers.model_dump(mode="json"),
