@@ -18,6 +18,9 @@ from backendgen.errors import ModelRefusalError
 from backendgen.generator.llm_cache import request_key
 from backendgen.generator.pricing import cost_usd
 
+STREAM_CHARS_PER_TOKEN = 4
+"""Streamed characters per token, to count an answer's tokens while it arrives."""
+
 PROMPT_ESTIMATE_MARGIN = 2.0
 """The prompt estimate (characters / 3.5) is doubled in the worst case a request reserves."""
 
@@ -56,6 +59,30 @@ def _refusal(response: Any) -> str | None:
     message = getattr(choices[0], "message", None) if choices else None
     refusal = getattr(message, "refusal", None)
     return str(refusal) if refusal else None
+
+
+def _send(runtime: LlmRuntime, agent: str, kwargs: dict[str, Any]) -> Any:
+    """Send one request; streamed when someone follows the tokens (OpenAI-compatible only)."""
+    listener = runtime.on_tokens
+    if listener is None or runtime.settings.provider != "openai":
+        return runtime.create(**kwargs)
+    from openai.lib.streaming.chat import ChatCompletionStreamState
+
+    state: ChatCompletionStreamState[Any] = ChatCompletionStreamState()
+    chars = told = 0
+    for chunk in runtime.create(**kwargs, stream=True, stream_options={"include_usage": True}):
+        state.handle_chunk(chunk)
+        for choice in chunk.choices:
+            delta = choice.delta
+            chars += len(delta.content or "")
+            chars += sum(
+                len((c.function and c.function.arguments) or "") for c in delta.tool_calls or []
+            )
+        estimate = chars // STREAM_CHARS_PER_TOKEN
+        if estimate > told:
+            listener(agent, estimate - told)
+            told = estimate
+    return state.get_final_completion()
 
 
 def gated_create(runtime: LlmRuntime, agent: str, usage: Usage, prompt_estimate: int) -> RawCreate:
@@ -100,7 +127,7 @@ def gated_create(runtime: LlmRuntime, agent: str, usage: Usage, prompt_estimate:
             reservation = runtime.spend.reserve(worst)
             actual = 0.0
             try:
-                response = runtime.create(**kwargs)
+                response = _send(runtime, agent, kwargs)
                 prompt, completion = usage.record(response)
                 actual = cost_usd(runtime.prices, settings.model, prompt, completion)
             finally:

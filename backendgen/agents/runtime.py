@@ -7,6 +7,7 @@ it only when a provider other than ``blueprint`` is chosen, so offline runs star
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from backendgen.agents.providers import LlmSettings, RawCreate
@@ -56,6 +57,8 @@ class LlmRuntime:
     """Set once the endpoint proved unreachable: later agents fall back without trying."""
     spend: SpendLedger = field(default_factory=SpendLedger)
     """The run's measured spend against ``--max-cost``."""
+    on_tokens: Callable[[str, int], None] | None = None
+    """Receives ``(agent, tokens)`` as an answer streams in; None asks for whole answers."""
     refresh_agents: frozenset[str] = frozenset()
     """Agents whose cached answers are not replayed (``--refresh-agent``); new ones are stored."""
 

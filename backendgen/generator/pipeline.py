@@ -31,6 +31,7 @@ from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
     SilentProgress,
+    TokenProgress,
     commit_finished,
     commit_started,
     spec_ready,
@@ -342,13 +343,19 @@ def _prepared(
     domain_file: Path | None,
     options: GenerationOptions,
     description: str | None,
-    say: Callable[[str], None],
+    progress: Progress,
 ) -> tuple[dict[str, Any], DomainInput | None, LlmRuntime | None, Design | None]:
-    """Check the input, build the LLM runtime and design the domain, before any writing."""
+    """Check the input, build the LLM runtime and design the domain, before any writing.
+
+    A progress display that follows streamed tokens gets them: the answers then stream.
+    """
+    say = progress.line
     check_options(options)
     check_description(description, given, domain_file, options)
     answers, domain_input = checked_input(given, domain_file, say)
     runtime = llm_runtime(options)
+    if runtime is not None and isinstance(progress, TokenProgress):
+        runtime = dataclasses.replace(runtime, on_tokens=progress.agent_tokens)
     provider = runtime.settings.provider if runtime else "blueprint"
     say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     design = designed_domain(description, answers, runtime, say)
@@ -388,7 +395,9 @@ def generate(
     options = options or GenerationOptions()
     progress = progress or SilentProgress()
     say = progress.line
-    given, domain_input, runtime, design = _prepared(given, domain_file, options, description, say)
+    given, domain_input, runtime, design = _prepared(
+        given, domain_file, options, description, progress
+    )
     provider = runtime.settings.provider if runtime else "blueprint"
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)

@@ -1,9 +1,10 @@
 """A scripted fake of the OpenAI chat completions API on 127.0.0.1.
 
 The server speaks enough of the wire protocol for the real ``openai`` client and for
-``instructor`` in its ``TOOLS``, ``JSON_SCHEMA``, ``JSON`` and ``MD_JSON`` modes (no
-streaming). What it answers is decided by a *responder*: a callable that receives the parsed
-request body and returns a :data:`Reply`:
+``instructor`` in its ``TOOLS``, ``JSON_SCHEMA``, ``JSON`` and ``MD_JSON`` modes, whole or
+streamed (``stream: true``: server-sent chunks paced by the latency). What it answers is
+decided by a *responder*: a callable that receives the parsed request body and returns a
+:data:`Reply`:
 
 * a :class:`Payload` (or a plain ``dict``/``list``): JSON data, sent as the tool call's
   arguments when the request carries ``tools``, as the message content otherwise;
@@ -810,6 +811,10 @@ def completion_tokens_for(text: str) -> int:
     return max(1, len(text) // 4)
 
 
+STREAM_TOKENS_PER_CHUNK = 8
+"""Tokens per streamed chunk (chunks are paced at the configured tokens per second)."""
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = True
@@ -886,6 +891,33 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
             self.wfile.flush()
         except OSError:  # the client went away (e.g. it timed out): nothing to answer
+            self.close_connection = True
+
+    def _send_events(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        *,
+        first_pause: float,
+        pause: float,
+        stopping: threading.Event,
+    ) -> None:
+        """Send server-sent events, ``data: [DONE]`` last, then close the connection."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for index, event in enumerate(events):
+                wait = first_pause if index == 1 else (pause if index > 1 else 0.0)
+                if wait and stopping.wait(wait):
+                    return
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                self.wfile.flush()
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+        except OSError:
             self.close_connection = True
 
 
@@ -1065,6 +1097,12 @@ class FakeOpenAI:
                 status, payload, headers, usage = 401, _error_body(denied), {}, None
             else:
                 status, payload, headers, usage = self._answer(body)
+            if body.get("stream") and status == 200:
+                self._stream(handler, body, payload, usage)
+                with self._lock:
+                    record.status, record.response, record.usage = status, payload, usage
+                    record.finished = time.monotonic()
+                return
             with self._lock:
                 record.status, record.response, record.usage = status, payload, usage
                 record.finished = time.monotonic()
@@ -1076,10 +1114,10 @@ class FakeOpenAI:
     def _answer(
         self, body: dict[str, Any]
     ) -> tuple[int, dict[str, Any], dict[str, str], Usage | None]:
-        """Status, JSON body, headers and usage of the answer to a chat request."""
-        if body.get("stream"):
-            error = HttpError(400, "fake OpenAI does not support stream=true")
-            return error.status, _error_body(error), {}, None
+        """Status, JSON body, headers and usage of the answer to a chat request.
+
+        A streamed request (``stream: true``) waits its latency while it is streamed, not here.
+        """
         try:
             reply: object = self.responder(body)
         except Exception as exc:  # a broken responder must not kill the server
@@ -1105,7 +1143,7 @@ class FakeOpenAI:
             return reply.status, _error_body(reply), headers, None
         text = reply.text if isinstance(reply, RawText) else json.dumps(reply.data)
         usage = self._usage(body, text)
-        if self.latency is not None:
+        if self.latency is not None and not body.get("stream"):
             first_token, tokens_per_second = self.latency
             pause = first_token + usage.completion_tokens / tokens_per_second
             if self._stopping.wait(pause):
@@ -1118,6 +1156,68 @@ class FakeOpenAI:
         prompt = prompt_tokens_for(body)
         completion = completion_tokens_for(text)
         return Usage(prompt, completion, prompt + completion)
+
+    def _stream(
+        self,
+        handler: _Handler,
+        body: Mapping[str, Any],
+        completion: dict[str, Any],
+        usage: Usage | None,
+    ) -> None:
+        """Send ``completion`` as server-sent ``chat.completion.chunk`` events.
+
+        The answer's text goes out :data:`STREAM_TOKENS_PER_CHUNK` tokens a chunk, after the
+        time to first token and at the configured tokens per second; the usage comes last
+        when the request asks for it (``stream_options.include_usage``).
+        """
+        choice = completion["choices"][0]
+        message = choice["message"]
+        calls = message.get("tool_calls") or []
+        text = calls[0]["function"]["arguments"] if calls else (message.get("content") or "")
+        tokens = completion_tokens_for(text)
+        size = max(1, -(-len(text) // tokens) * STREAM_TOKENS_PER_CHUNK)
+        first_token, tokens_per_second = self.latency or (0.0, 0.0)
+        base = {k: completion[k] for k in ("id", "created", "model", "system_fingerprint")}
+        base["object"] = "chat.completion.chunk"
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {
+                **base,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+
+        first: dict[str, Any] = {"role": "assistant", "content": None if calls else ""}
+        if message.get("refusal"):
+            first["refusal"] = message["refusal"]
+        if calls:
+            first["tool_calls"] = [
+                {
+                    "index": 0,
+                    "id": calls[0]["id"],
+                    "type": "function",
+                    "function": {"name": calls[0]["function"]["name"], "arguments": ""},
+                }
+            ]
+        events = [chunk(first)]
+        for start in range(0, len(text), size):
+            piece = text[start : start + size]
+            if calls:
+                delta: dict[str, Any] = {
+                    "tool_calls": [{"index": 0, "function": {"arguments": piece}}]
+                }
+            else:
+                delta = {"content": piece}
+            events.append(chunk(delta))
+        events.append(chunk({}, choice["finish_reason"]))
+        options = body.get("stream_options") or {}
+        if usage is not None and isinstance(options, dict) and options.get("include_usage"):
+            events.append({**base, "choices": [], "usage": usage.as_dict()})
+        handler._send_events(
+            events,
+            first_pause=first_token,
+            pause=STREAM_TOKENS_PER_CHUNK / tokens_per_second if tokens_per_second else 0.0,
+            stopping=self._stopping,
+        )
 
     def _refusal(self, body: Mapping[str, Any], text: str, usage: Usage) -> dict[str, Any]:
         """A ``chat.completion`` whose message is a refusal (no content, no tool call)."""
