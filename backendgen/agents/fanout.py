@@ -98,8 +98,8 @@ def fan_out_core(
 ) -> AgentOutcome:
     """Run the core agent once per group of entities, in parallel, and merge the specs.
 
-    At most ``runtime.max_parallel`` groups are in flight: every other agent depends on the
-    core spec, so nothing else runs meanwhile and the run's concurrency limit holds.
+    At most ``runtime.max_parallel`` groups are in flight; the run's request queue bounds
+    them together with the agents that start on the declared entities meanwhile.
 
     Args:
         agent: The ``core_backend`` agent.

@@ -6,7 +6,9 @@ each attempt is replayed from the cache or sent, priced, and stored on its own.
 
 from __future__ import annotations
 
+import itertools
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,7 @@ from backendgen.agents.runtime import LlmRuntime
 from backendgen.errors import ModelRefusalError
 from backendgen.generator.llm_cache import request_key
 from backendgen.generator.pricing import cost_usd
+from backendgen.generator.request_queue import FIRST_ASK, REASK
 
 STREAM_CHARS_PER_TOKEN = 4
 """Streamed characters per token, to count an answer's tokens while it arrives."""
@@ -107,7 +110,10 @@ def gated_create(runtime: LlmRuntime, agent: str, usage: Usage, prompt_estimate:
     cache = runtime.cache
     read_cache = cache is not None and agent not in runtime.refresh_agents
 
+    attempts = itertools.count()
+
     def create(**kwargs: Any) -> Any:
+        priority = FIRST_ASK if next(attempts) == 0 else REASK
         key = request_key(settings.provider, settings.model, str(mode), kwargs)
         stored = cache.get(key) if read_cache and cache is not None else None
         if stored is not None:
@@ -127,7 +133,8 @@ def gated_create(runtime: LlmRuntime, agent: str, usage: Usage, prompt_estimate:
             reservation = runtime.spend.reserve(worst)
             actual = 0.0
             try:
-                response = _send(runtime, agent, kwargs)
+                with runtime.queue.slot(priority) if runtime.queue else nullcontext():
+                    response = _send(runtime, agent, kwargs)
                 prompt, completion = usage.record(response)
                 actual = cost_usd(runtime.prices, settings.model, prompt, completion)
             finally:

@@ -15,6 +15,7 @@ from backendgen.agents.spec_base import SlotSpec
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import Price
 from backendgen.generator.report import AgentReport
+from backendgen.generator.request_queue import RequestQueue
 from backendgen.generator.spend import SpendLedger
 
 UNREACHABLE = "endpoint unreachable"
@@ -55,6 +56,8 @@ class LlmRuntime:
     """The core agent asks for larger domains in groups of this many entities, in parallel."""
     endpoint_down: EndpointState = field(default_factory=EndpointState)
     """Set once the endpoint proved unreachable: later agents fall back without trying."""
+    queue: RequestQueue | None = None
+    """Bounds the run's requests in flight (``max_parallel``), re-asks first; None: unbounded."""
     spend: SpendLedger = field(default_factory=SpendLedger)
     """The run's measured spend against ``--max-cost``."""
     on_tokens: Callable[[str, int], None] | None = None

@@ -20,7 +20,7 @@ import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.providers import raw_create, settings_from_environment
-from backendgen.agents.registry import AGENT_NAMES, AGENTS, AgentDefinition
+from backendgen.agents.registry import AGENT_NAMES, AGENTS, AgentDefinition, agent_named
 from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
@@ -38,6 +38,7 @@ from backendgen.generator.progress import (
 )
 from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
+from backendgen.generator.request_queue import RequestQueue
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
@@ -48,6 +49,7 @@ from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import (
     AGENT_SLOTS,
     DOMAIN_SPEC_ANSWER,
+    Answers,
     check_partial_answers,
     parse_answers,
 )
@@ -288,8 +290,19 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         max_parallel=options.max_parallel,
         entities_per_request=options.entities_per_request,
         spend=SpendLedger(options.max_cost_usd),
+        queue=RequestQueue(options.max_parallel),
         refresh_agents=frozenset(options.refresh_agents),
     )
+
+
+def declared_specs(answers: Answers, domain: DomainSpec) -> dict[str, SlotSpec]:
+    """The declared part of the specs agents may start on: the domain's own core spec."""
+    core = agent_named("core_backend")
+    source = BlueprintInput(answers, domain)
+    spec = core.spec_type.model_validate(
+        core.blueprint(source).model_dump(mode="json"), context=source.validation_context()
+    )
+    return {core.name: spec}
 
 
 def agent_commit_message(agent: AgentDefinition, outcome: AgentOutcome) -> str:
@@ -473,7 +486,14 @@ def generate(
             report.agents.append(outcome.report)
             commit_finished(progress, outcome.report, committing)
 
-        outcomes = run_dag(AGENTS, run_one, lambda o: o.spec, commit, options.max_parallel)
+        outcomes = run_dag(
+            AGENTS,
+            run_one,
+            lambda o: o.spec,
+            commit,
+            options.max_parallel,
+            declared=declared_specs(answers, domain),
+        )
         report.savings = measured_savings(list(outcomes.values()))
         report.seconds = time.perf_counter() - started
         report.write(project)
