@@ -66,7 +66,7 @@ def _run(
         "requests_sent": len(fake.requests) - before,
         "tokens": totals["prompt_tokens"] + totals["completion_tokens"],
         "cost_usd": totals["cost_usd"],
-        "replayed": totals["replayed"],
+        "replayed": totals.get("replayed", 0),
     }
 
 
