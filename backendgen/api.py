@@ -57,6 +57,9 @@ class CostOptimizationConfig:
     """Answer identical requests from the content-addressed cache."""
     prioritize_core_components: bool = True
     """Run ``core_backend`` first (always true: every agent depends on it)."""
+    max_cost_usd: float | None = None
+    """Run-level spend cap in USD, like MetaGPT's investment: once the measured spend would
+    pass it, the remaining agents fall back to their blueprints. None for no cap."""
 
 
 def _key(text: Any) -> str:
@@ -183,6 +186,7 @@ class BackendOrchestratorAgent:
             entities_per_request=config.batch_size,
             use_cache=config.enable_caching,
             token_budget=config.token_budget_per_agent,
+            max_cost_usd=config.max_cost_usd,
         )
         report = generate(destination, answers, options=options, progress=LoggingProgress())
         return _result(destination, report, config)
@@ -211,6 +215,7 @@ def _result(project: Path, report: Report, config: CostOptimizationConfig) -> di
         "cost_optimization": {
             "config": asdict(config),
             "total_cost_usd": totals["cost_usd"],
+            "max_cost_usd": config.max_cost_usd,
             "tokens": {
                 "prompt": totals["prompt_tokens"],
                 "completion": totals["completion_tokens"],

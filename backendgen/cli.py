@@ -26,7 +26,13 @@ from backendgen.commands import update as update_command
 from backendgen.commands import verify as verify_command
 from backendgen.errors import BackendgenError, ConflictError, UserInputError
 from backendgen.generator.destination import check_destination
-from backendgen.generator.pipeline import PROVIDERS, GenerationOptions, check_options, generate
+from backendgen.generator.pipeline import (
+    PROVIDERS,
+    GenerationOptions,
+    check_description,
+    check_options,
+    generate,
+)
 from backendgen.generator.progress import LiveProgress, PlainProgress, Progress
 from backendgen.generator.questionnaire import collect_answers
 from backendgen.generator.report import REPORT_PATH, Report
@@ -58,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     given.add_argument("--answers", type=Path, metavar="FILE.yml", help="answers file (YAML)")
     given.add_argument(
         "--domain", type=Path, metavar="FILE", help="domain spec: YAML, or JDL (.jdl/.jh)"
+    )
+    given.add_argument(
+        "--describe",
+        metavar="TEXT",
+        help="describe the business domain in prose; the core agent designs it (needs an LLM)",
     )
     given.add_argument(
         "-d",
@@ -121,7 +132,23 @@ def add_llm_options(command: argparse.ArgumentParser) -> None:
     llm.add_argument(
         "--retries", type=int, default=2, metavar="N", help="re-asks after an invalid answer"
     )
-    llm.add_argument("--no-cache", action="store_true", help="ignore cached LLM responses")
+    llm.add_argument(
+        "--no-cache", action="store_true", help="ask the model again; replay and store nothing"
+    )
+    llm.add_argument(
+        "--refresh-agent",
+        action="append",
+        default=[],
+        choices=AGENT_NAMES,
+        metavar="NAME",
+        help="ask again for this agent instead of replaying its cached answers (repeatable)",
+    )
+    llm.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="run-level spend cap: past it, the remaining agents fall back to blueprints",
+    )
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:
@@ -237,7 +264,9 @@ def summary_lines(
         *_agent_table(report),
         f"  total: {totals['requests']} requests, "
         f"{totals['prompt_tokens']}+{totals['completion_tokens']} tokens, "
-        f"${totals['cost_usd']:.4f}; saved {report.savings.get('percentage', 0.0)}% of tokens",
+        f"${totals['cost_usd']:.4f}; {totals['replayed']} answers replayed from the cache; "
+        f"saved {report.savings.get('percentage', 0.0)}% of tokens",
+        f"  {report.spend_line()}",
         f"report: {destination / REPORT_PATH}",
     ]
     if next_steps:
@@ -261,6 +290,8 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> GenerationOptio
         max_parallel=args.max_parallel,
         entities_per_request=args.batch_size,
         use_cache=not args.no_cache,
+        refresh_agents=tuple(args.refresh_agent),
+        max_cost_usd=args.max_cost,
         mode=args.mode,
         model_path=args.model_path,
         token_budget=args.token_budget,
@@ -292,6 +323,7 @@ def _new(args: argparse.Namespace) -> int:
     settings_from_environment(
         options.provider, options.model, options.base_url, options.mode, options.model_path
     )
+    check_description(args.describe, given, args.domain, options)
     check_destination(args.destination)
     # Every question is answered before the live display starts: it would draw over prompts.
     collected = collect_answers(
@@ -301,13 +333,17 @@ def _new(args: argparse.Namespace) -> int:
         domain_file=args.domain,
         interactive=interactive,
     )
+    answers = collected.answers
+    if args.describe is not None:  # the designed domain replaces the questionnaire's
+        answers = {k: v for k, v in answers.items() if k != "domain"}
     with progress_display(list(AGENT_NAMES)) as progress:
         report = generate(
             args.destination,
-            collected.answers,
+            answers,
             domain_file=collected.domain_file,
             options=options,
             progress=progress,
+            description=args.describe,
         )
     print_report(report, args.destination, next_steps=new_project_next_steps(args.destination))
     return 0

@@ -73,3 +73,19 @@ class ToolMissingError(BackendgenError):
         super().__init__(f"{tool} is not installed: {install}")
         self.tool = tool
         self.install = install
+
+
+class LlmRequestError(BackendgenError):
+    """An LLM request was not made, or its answer is unusable; the agent falls back.
+
+    Never reaches the CLI: the agent that raised it falls back to its blueprint, and the
+    message is its fallback reason.
+    """
+
+
+class ModelRefusalError(LlmRequestError):
+    """The model refused to answer (the ``refusal`` field of its message)."""
+
+
+class SpendCapError(LlmRequestError):
+    """The run's measured spend would pass ``--max-cost``; no further request is sent."""

@@ -140,5 +140,6 @@ def test_fallbacks_reach_the_backendgen_logger(
     with caplog.at_level(logging.WARNING, logger="backendgen"):
         result = orchestrator.generate_backend(*BRIEF)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == ["endpoint unreachable: every agent falls back to its blueprint"]
-    assert {a["fallback_reason"] for a in result["report"]["agents"]} == {"endpoint unreachable"}
+    reason = f"endpoint unreachable: http://127.0.0.1:{port}/v1 (connection refused)"
+    assert warnings == [f"{reason}: every agent falls back to its blueprint"]
+    assert {a["fallback_reason"] for a in result["report"]["agents"]} == {reason}

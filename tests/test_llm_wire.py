@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -139,7 +138,10 @@ def test_dag_order_concurrency_and_usage(tmp_path: Path, max_parallel: int) -> N
     assert sorted(finished) == sorted(a.name for a in AGENTS)
     for agent in AGENTS:
         for dependency in agent.depends_on:
-            assert finished[dependency] <= arrived[agent.name], (dependency, agent.name)
+            if dependency not in agent.starts_on_declared:
+                assert finished[dependency] <= arrived[agent.name], (dependency, agent.name)
+    if max_parallel >= 3:  # monitoring and devops start on the declared entities, with core
+        assert arrived["monitoring_observability"] < finished["core_backend"]
     report = _report(project)
     assert report["totals"]["requests"] == len(requests) == REQUESTS
     core_requests = [r for r in requests if request_name(r.body) == CORE]
@@ -211,7 +213,7 @@ DEVOPS = "DevopsInfrastructureSpec"
             ScriptedResponder([{"port": 1}], match=DEVOPS, then=None),
             3,
             "blueprint",
-            "no valid spec after 3 attempts",
+            "invalid spec after 3 attempts: 1 error: port: ",
         ),
     ],
     ids=[
@@ -263,22 +265,6 @@ def test_faults_are_retried_then_fall_back(
         assert "Traceback" not in done.stderr
     others = [a for name, a in report.items() if name != "devops_infrastructure"]
     assert {a["source"] for a in others} == {"llm"}
-
-
-def test_dead_endpoint_falls_back_with_one_warning(tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    done = _generate(
-        f"http://127.0.0.1:{port}/v1", tmp_path / "p", tmp_path / "cache", "--timeout", "1"
-    )
-    assert done.returncode == 0, done.stderr
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
-    assert warnings == ["warning: endpoint unreachable: every agent falls back to its blueprint"]
-    report = _report(tmp_path / "p")
-    assert {a["source"] for a in report["agents"]} == {"blueprint"}
-    assert {a["fallback_reason"] for a in report["agents"]} == {"endpoint unreachable"}
-    assert len(list(git.Repo(tmp_path / "p").iter_commits())) == 7
 
 
 def test_over_budget_agents_fall_back_without_a_request(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from backendgen.agents.registry import AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
+from backendgen.generator.request_queue import FIRST_ASK, REASK, RequestQueue
 from backendgen.generator.scheduler import run_dag
 
 
@@ -86,3 +87,48 @@ def test_a_failing_agent_stops_the_run() -> None:
 
     with pytest.raises(RuntimeError, match="boom"):
         run_dag(AGENTS, run_one, lambda s: s, lambda *_: None, 2)
+
+
+def test_agents_that_read_only_the_declared_core_start_with_core() -> None:
+    recorder = _Recorder({"core_backend": 0.4})
+    declared = {"core_backend": SlotSpec()}
+    run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 6, declared=declared)
+    early = {a.name for a in AGENTS if "core_backend" in a.starts_on_declared}
+    assert early == {"devops_infrastructure", "monitoring_observability", "documentation"}
+    for name in early:
+        assert recorder.started[name] < recorder.finished["core_backend"], name
+    for name in ("security_compliance", "testing_qa"):
+        assert recorder.started[name] >= recorder.finished["core_backend"], name
+    assert recorder.finished["monitoring_observability"] <= recorder.started["documentation"]
+    assert recorder.commits == [a.name for a in AGENTS]
+
+
+def test_reasks_go_to_the_front_of_the_request_queue() -> None:
+    queue = RequestQueue(1)
+    order: list[str] = []
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with queue.slot():
+            holding.set()
+            release.wait()
+
+    def ask(name: str, priority: int) -> None:
+        with queue.slot(priority):
+            order.append(name)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait()
+    waiters = []
+    for name, priority in (("first ask", FIRST_ASK), ("another ask", FIRST_ASK), ("re-ask", REASK)):
+        waiter = threading.Thread(target=ask, args=(name, priority))
+        waiter.start()
+        waiters.append(waiter)
+        while len(queue._waiting) < len(waiters):  # queued in this order
+            time.sleep(0.001)
+    release.set()
+    for thread in [holder, *waiters]:
+        thread.join()
+    assert order == ["re-ask", "first ask", "another ask"]

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.core_backend import CoreBackendSpec, EnumSpec
+from backendgen.agents.fallback_reasons import one_line
 from backendgen.agents.registry import AgentDefinition
 from backendgen.agents.runtime import AgentOutcome, LlmRuntime
 from backendgen.generator.report import AgentReport
@@ -66,23 +67,27 @@ def _merged_report(name: str, parts: list[AgentOutcome], seconds: float) -> Agen
     reports = [p.report for p in parts]
     sources = {r.source for r in reports}
     distinct = {r.fallback_reason for r in reports}
+    failed = [(i, r) for i, r in enumerate(reports, start=1) if r.fallback_reason]
     if len(distinct) == 1:  # every group alike: one reason, e.g. an unreachable endpoint
-        reasons = [r for r in distinct if r]
+        reason = next(iter(distinct))
+    elif failed:  # the first failure names the cause; the count says how far it went
+        index, first = failed[0]
+        reason = (
+            f"{len(failed)} of {len(reports)} entity groups fell back, "
+            f"first group {index}: {first.fallback_reason}"
+        )
     else:
-        reasons = [
-            f"group {index}/{len(reports)}: {r.fallback_reason}"
-            for index, r in enumerate(reports, start=1)
-            if r.fallback_reason
-        ]
+        reason = None
     return AgentReport(
         name=name,
         source="llm" if "llm" in sources else ("cache" if sources == {"cache"} else "blueprint"),
         model=reports[0].model,
-        fallback_reason="; ".join(reasons) or None,
+        fallback_reason=one_line(reason) if reason else None,
         prompt_tokens=sum(r.prompt_tokens for r in reports),
         completion_tokens=sum(r.completion_tokens for r in reports),
         requests=sum(r.requests for r in reports),
         retries=sum(r.retries for r in reports),
+        replayed=sum(r.replayed for r in reports),
         cost_usd=round(sum(r.cost_usd for r in reports), 6),
         seconds=round(seconds, 4),
     )
@@ -93,8 +98,8 @@ def fan_out_core(
 ) -> AgentOutcome:
     """Run the core agent once per group of entities, in parallel, and merge the specs.
 
-    At most ``runtime.max_parallel`` groups are in flight: every other agent depends on the
-    core spec, so nothing else runs meanwhile and the run's concurrency limit holds.
+    At most ``runtime.max_parallel`` groups are in flight; the run's request queue bounds
+    them together with the agents that start on the declared entities meanwhile.
 
     Args:
         agent: The ``core_backend`` agent.
@@ -132,7 +137,7 @@ def fan_out_core(
             agent.blueprint(source).model_dump(mode="json"), context=source.validation_context()
         )
         report.source = "blueprint"
-        report.fallback_reason = f"merged groups are inconsistent: {_first_error(error)}"
+        report.fallback_reason = one_line(f"merged groups are inconsistent: {_first_error(error)}")
         return AgentOutcome(blueprint, report, outcome_tokens["full_prompt_tokens"], 0)
     return AgentOutcome(merged, report, **outcome_tokens)
 

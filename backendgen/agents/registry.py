@@ -37,6 +37,9 @@ class AgentDefinition:
     """Conventional-commit scope of the agent's commit."""
     fans_out: bool = False
     """Whether a large domain is asked for in parallel groups of entities (``core_backend``)."""
+    starts_on_declared: tuple[str, ...] = ()
+    """Dependencies of which the agent reads only the declared part (the domain's own
+    entities, which the core agent keeps): it starts without waiting for their answers."""
 
     @property
     def slot(self) -> str:
@@ -45,7 +48,9 @@ class AgentDefinition:
 
 
 # Every agent reads the core spec; only documentation also waits for another agent (it writes a
-# runbook per monitoring alert). After core, the critical path is monitoring then documentation.
+# runbook per monitoring alert). Devops, monitoring and documentation read only the declared
+# entities of the core spec, so they start with core: the critical path is the longer of core
+# then security or testing, and monitoring then documentation.
 AGENTS: tuple[AgentDefinition, ...] = (
     AgentDefinition("core_backend", CoreBackendSpec, (), core_blueprint, "core", fans_out=True),
     AgentDefinition(
@@ -61,6 +66,7 @@ AGENTS: tuple[AgentDefinition, ...] = (
         ("core_backend",),
         devops_blueprint,
         "infra",
+        starts_on_declared=("core_backend",),  # reads the entity count
     ),
     AgentDefinition(
         "monitoring_observability",
@@ -68,6 +74,7 @@ AGENTS: tuple[AgentDefinition, ...] = (
         ("core_backend",),
         monitoring_blueprint,
         "monitoring",
+        starts_on_declared=("core_backend",),  # reads the entities and their endpoints
     ),
     AgentDefinition(
         "documentation",
@@ -75,6 +82,7 @@ AGENTS: tuple[AgentDefinition, ...] = (
         ("core_backend", "monitoring_observability"),  # a runbook per alert
         documentation_blueprint,
         "docs",
+        starts_on_declared=("core_backend",),  # reads the entities' names and descriptions
     ),
     AgentDefinition(
         "testing_qa",

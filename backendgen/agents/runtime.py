@@ -7,6 +7,7 @@ it only when a provider other than ``blueprint`` is chosen, so offline runs star
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from backendgen.agents.providers import LlmSettings, RawCreate
@@ -14,9 +15,29 @@ from backendgen.agents.spec_base import SlotSpec
 from backendgen.generator.llm_cache import LlmCache
 from backendgen.generator.pricing import Price
 from backendgen.generator.report import AgentReport
+from backendgen.generator.request_queue import RequestQueue
+from backendgen.generator.spend import SpendLedger
 
 UNREACHABLE = "endpoint unreachable"
-"""The fallback reason when no connection to the endpoint could be made."""
+"""How the fallback reason begins when no connection to the endpoint could be made."""
+
+
+class EndpointState:
+    """Set once the endpoint proved unreachable: later agents fall back without trying."""
+
+    def __init__(self) -> None:
+        """Start reachable."""
+        self._down = threading.Event()
+        self.reason = ""
+
+    def set(self, reason: str) -> None:
+        """Mark the endpoint down, with the reason every later agent reports."""
+        self.reason = reason
+        self._down.set()
+
+    def is_set(self) -> bool:
+        """Whether the endpoint is down."""
+        return self._down.is_set()
 
 
 @dataclass(frozen=True)
@@ -33,8 +54,16 @@ class LlmRuntime:
     """Most requests in flight at once (the core agent's fan-out groups included)."""
     entities_per_request: int = 4
     """The core agent asks for larger domains in groups of this many entities, in parallel."""
-    endpoint_down: threading.Event = field(default_factory=threading.Event)
+    endpoint_down: EndpointState = field(default_factory=EndpointState)
     """Set once the endpoint proved unreachable: later agents fall back without trying."""
+    queue: RequestQueue | None = None
+    """Bounds the run's requests in flight (``max_parallel``), re-asks first; None: unbounded."""
+    spend: SpendLedger = field(default_factory=SpendLedger)
+    """The run's measured spend against ``--max-cost``."""
+    on_tokens: Callable[[str, int], None] | None = None
+    """Receives ``(agent, tokens)`` as an answer streams in; None asks for whole answers."""
+    refresh_agents: frozenset[str] = frozenset()
+    """Agents whose cached answers are not replayed (``--refresh-agent``); new ones are stored."""
 
 
 @dataclass(frozen=True)

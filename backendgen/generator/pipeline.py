@@ -14,44 +14,56 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.providers import raw_create, settings_from_environment
-from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.registry import AGENT_NAMES, AGENTS, AgentDefinition, agent_named
 from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
-from backendgen.generator.llm_cache import LlmCache
+from backendgen.generator.llm_cache import DEFAULT_MAX_BYTES, LlmCache
 from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
     SilentProgress,
+    TokenProgress,
     commit_finished,
     commit_started,
     spec_ready,
 )
 from backendgen.generator.render import render
 from backendgen.generator.report import AgentReport, Report
+from backendgen.generator.request_queue import RequestQueue
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.spec_versions import dump_slot
+from backendgen.generator.spend import SpendLedger
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import (
     AGENT_SLOTS,
     DOMAIN_SPEC_ANSWER,
+    Answers,
     check_partial_answers,
     parse_answers,
 )
-from backendgen.questions.domain import load_catalogue_domain
+from backendgen.questions.domain import DomainSpec, load_catalogue_domain
 from backendgen.questions.domain_input import DomainInput, load_domain_input
+
+if TYPE_CHECKING:
+    from backendgen.agents.domain_designer import Design
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
+
+DESIGNED_DOMAIN_FILE = Path("domain.yml")
+"""Where a domain designed from ``--describe`` is saved in the project (a ``--domain`` file)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,14 @@ class GenerationOptions:
     entities_per_request: int = 4
     """The core agent asks for larger domains in parallel groups of this many entities."""
     use_cache: bool = True
-    """Reuse cached LLM responses."""
+    """Replay cached LLM answers (``--no-cache`` asks again, and stores nothing)."""
+    refresh_agents: tuple[str, ...] = ()
+    """Agents that ask again instead of replaying cached answers (their new ones are stored)."""
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    """Size limit of the LLM replay cache; least recently used answers are evicted past it."""
+    max_cost_usd: float | None = None
+    """Run-level spend cap: once the measured spend would pass it, the remaining agents fall
+    back to their blueprints."""
     mode: str | None = None
     """Instructor mode override (``tools``, ``json_schema``, ``json``, ``md_json``)."""
     model_path: Path | None = None
@@ -117,6 +136,13 @@ def check_options(options: GenerationOptions) -> None:
         raise UserInputError("--max-parallel must be at least 1")
     if options.entities_per_request < 1:
         raise UserInputError("--batch-size must be at least 1")
+    if options.max_cost_usd is not None and not options.max_cost_usd >= 0:
+        raise UserInputError("--max-cost must be 0 or more (USD)")
+    for name in options.refresh_agents:
+        if name not in AGENT_NAMES:
+            raise UserInputError(
+                f"--refresh-agent: unknown agent '{name}' (choose from {', '.join(AGENT_NAMES)})"
+            )
     local = options.template is not None and not options.template.startswith(("git@", "gh:", "gl:"))
     if local and "://" not in str(options.template) and not Path(str(options.template)).exists():
         raise UserInputError(f"template {options.template} does not exist")
@@ -142,6 +168,67 @@ def resolve_domain(given: Mapping[str, Any], domain_file: Path | None) -> dict[s
     elif answers.get("domain") == "custom":
         raise UserInputError("domain 'custom' needs a domain spec: pass --domain FILE")
     return answers
+
+
+def check_description(
+    description: str | None,
+    given: Mapping[str, Any],
+    domain_file: Path | None,
+    options: GenerationOptions,
+) -> None:
+    """Reject a ``--describe`` that cannot work, before anything is written.
+
+    Raises:
+        UserInputError: With a domain file or catalogue domain besides it, or the offline
+            ``blueprint`` provider (no model to design with).
+    """
+    if description is None:
+        return
+    if domain_file is not None:
+        raise UserInputError("--describe designs the domain; drop --domain FILE")
+    if given.get("domain", "custom") != "custom":
+        raise UserInputError(f"--describe designs the domain; drop domain={given['domain']}")
+    settings = settings_from_environment(
+        options.provider, options.model, options.base_url, options.mode, options.model_path
+    )
+    if settings is None:
+        raise UserInputError(
+            "--describe needs an LLM to design the domain: pass --provider openai (with "
+            "OPENAI_API_KEY or --base-url) or --provider local; the blueprint provider cannot"
+        )
+
+
+def designed_domain(
+    description: str | None,
+    given: Mapping[str, Any],
+    runtime: LlmRuntime | None,
+    say: Callable[[str], None],
+) -> Design | None:
+    """Have the core agent design the domain from ``description`` (None without one).
+
+    Raises:
+        UserInputError: When no valid design came back (nothing is written then).
+    """
+    if description is None or runtime is None:
+        return None
+    from backendgen.agents.domain_designer import design_domain  # loads the LLM stack
+
+    design = design_domain(description, list(given.get("compliance") or []), runtime)
+    for warning in design.warnings:
+        say(f"warning: designed domain: {warning}")
+    say(f"domain designed            {len(design.domain.entities)} entities")
+    return design
+
+
+def save_designed_domain(path: Path, domain: DomainSpec) -> None:
+    """Write a designed domain as a YAML domain file (``--domain`` reads it back as is)."""
+    data = domain.model_dump(mode="json", exclude_defaults=True)
+    path.write_text(
+        "# Designed by the core agent from --describe; edit it and regenerate with\n"
+        f"# backendgen new DEST --domain {path.name}\n"
+        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
 
 
 def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
@@ -189,7 +276,11 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         timeout_seconds=options.timeout_seconds,
         validation_retries=options.validation_retries,
     )
-    cache = LlmCache(cache_dir() / "llm") if options.use_cache else None
+    cache = (
+        LlmCache(cache_dir() / "llm-requests", options.cache_max_bytes)
+        if options.use_cache
+        else None
+    )
     return LlmRuntime(
         settings=settings,
         create=raw_create(settings),
@@ -198,7 +289,20 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         token_budget=options.token_budget,
         max_parallel=options.max_parallel,
         entities_per_request=options.entities_per_request,
+        spend=SpendLedger(options.max_cost_usd),
+        queue=RequestQueue(options.max_parallel),
+        refresh_agents=frozenset(options.refresh_agents),
     )
+
+
+def declared_specs(answers: Answers, domain: DomainSpec) -> dict[str, SlotSpec]:
+    """The declared part of the specs agents may start on: the domain's own core spec."""
+    core = agent_named("core_backend")
+    source = BlueprintInput(answers, domain)
+    spec = core.spec_type.model_validate(
+        core.blueprint(source).model_dump(mode="json"), context=source.validation_context()
+    )
+    return {core.name: spec}
 
 
 def agent_commit_message(agent: AgentDefinition, outcome: AgentOutcome) -> str:
@@ -247,6 +351,33 @@ def checked_input(
     return answers, domain_input
 
 
+def _prepared(
+    given: Mapping[str, Any],
+    domain_file: Path | None,
+    options: GenerationOptions,
+    description: str | None,
+    progress: Progress,
+) -> tuple[dict[str, Any], DomainInput | None, LlmRuntime | None, Design | None]:
+    """Check the input, build the LLM runtime and design the domain, before any writing.
+
+    A progress display that follows streamed tokens gets them: the answers then stream.
+    """
+    say = progress.line
+    check_options(options)
+    check_description(description, given, domain_file, options)
+    answers, domain_input = checked_input(given, domain_file, say)
+    runtime = llm_runtime(options)
+    if runtime is not None and isinstance(progress, TokenProgress):
+        runtime = dataclasses.replace(runtime, on_tokens=progress.agent_tokens)
+    provider = runtime.settings.provider if runtime else "blueprint"
+    say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
+    design = designed_domain(description, answers, runtime, say)
+    if design is not None:
+        domain_input = DomainInput(design.domain)
+        answers = {**answers, "domain": "custom"}
+    return answers, domain_input, runtime, design
+
+
 def generate(
     destination: Path,
     given: Mapping[str, Any],
@@ -254,6 +385,7 @@ def generate(
     domain_file: Path | None = None,
     options: GenerationOptions | None = None,
     progress: Progress | None = None,
+    description: str | None = None,
 ) -> Report:
     """Generate a backend into ``destination``: scaffold commit, then one commit per agent.
 
@@ -263,6 +395,8 @@ def generate(
         domain_file: A YAML or JDL domain spec (``domain: custom``), or None for the catalogue.
         options: Template, provider and scheduling options.
         progress: Receives steps, warnings and per-agent events (silent by default).
+        description: Prose the core agent designs the domain from (``--describe``); the
+            design is saved as :data:`DESIGNED_DOMAIN_FILE` in the project.
 
     Returns:
         The report, also written to ``.backendgen/report.json``.
@@ -274,11 +408,10 @@ def generate(
     options = options or GenerationOptions()
     progress = progress or SilentProgress()
     say = progress.line
-    check_options(options)
-    given, domain_input = checked_input(given, domain_file, say)
-    runtime = llm_runtime(options)
+    given, domain_input, runtime, design = _prepared(
+        given, domain_file, options, description, progress
+    )
     provider = runtime.settings.provider if runtime else "blueprint"
-    say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
     # Each agent's commit re-renders only the files that read its slot, when that is knowable:
@@ -294,6 +427,8 @@ def generate(
         )
         answers = parse_answers(recorded)
         domain = domain_input.domain if domain_input else load_catalogue_domain(answers.domain)
+        if design is not None:
+            save_designed_domain(project / DESIGNED_DOMAIN_FILE, design.domain)
         repo = init_repository(project)
         ref = recorded.get("_commit") or template.vcs_ref or "working tree"
         commit_all(repo, f"chore: scaffold {answers.project_name} from backendgen template {ref}")
@@ -303,6 +438,8 @@ def generate(
             template=template.src,
             template_ref=str(ref),
             provider=provider,
+            max_cost_usd=options.max_cost_usd,
+            design=design.report if design is not None else None,
         )
         data: dict[str, Any] = {
             **answers.model_dump(mode="json"),
@@ -321,9 +458,9 @@ def generate(
             )
             reason = outcome.report.fallback_reason
             if reason and reason not in warned:
-                if reason == UNREACHABLE:
+                if reason.startswith(UNREACHABLE):
                     warned.add(reason)
-                    say(f"warning: {UNREACHABLE}: every agent falls back to its blueprint")
+                    say(f"warning: {reason}: every agent falls back to its blueprint")
                 else:
                     say(f"warning: {agent.name} fell back to its blueprint: {reason}")
             return spec_ready(progress, outcome)
@@ -349,7 +486,14 @@ def generate(
             report.agents.append(outcome.report)
             commit_finished(progress, outcome.report, committing)
 
-        outcomes = run_dag(AGENTS, run_one, lambda o: o.spec, commit, options.max_parallel)
+        outcomes = run_dag(
+            AGENTS,
+            run_one,
+            lambda o: o.spec,
+            commit,
+            options.max_parallel,
+            declared=declared_specs(answers, domain),
+        )
         report.savings = measured_savings(list(outcomes.values()))
         report.seconds = time.perf_counter() - started
         report.write(project)

@@ -45,6 +45,14 @@ class CommitProgress(Protocol):
         """An agent's slot is being rendered and committed."""
 
 
+@runtime_checkable
+class TokenProgress(Protocol):
+    """Also follows the tokens of answers as they stream in (optional: the live display)."""
+
+    def agent_tokens(self, name: str, tokens: int) -> None:
+        """``tokens`` more tokens of the agent's answer arrived."""
+
+
 class _Outcome(Protocol):
     @property
     def report(self) -> AgentReport: ...
@@ -189,6 +197,7 @@ class LiveProgress(PlainProgress):
         """Show one row per agent name, timed by ``clock``."""
         super().__init__(stream)
         self.rows: dict[str, dict[str, str]] = {name: {"state": "pending"} for name in agents}
+        self.streamed: dict[str, int] = {}
         self.clock = clock or AgentClock()
         self.lock = threading.Lock()
         self.live = Live(
@@ -213,11 +222,13 @@ class LiveProgress(PlainProgress):
             for name, row in self.rows.items():
                 seconds = self.clock.seconds(name)
                 elapsed = row.get("time") or ("" if seconds is None else f"{seconds:.1f}s")
+                streamed = self.streamed.get(name)
+                so_far = f"{streamed} so far" if streamed and row["state"] == "running" else ""
                 table.add_row(
                     name,
                     STATES[row["state"]],
                     row.get("source", ""),
-                    row.get("tokens", ""),
+                    row.get("tokens", so_far),
                     row.get("cost", ""),
                     elapsed,
                 )
@@ -236,6 +247,11 @@ class LiveProgress(PlainProgress):
         """Mark the agent running and start its clock."""
         self.clock.resume(name)
         self._set(name, "running")
+
+    def agent_tokens(self, name: str, tokens: int) -> None:
+        """Count the agent's streamed tokens; the table shows them while it runs."""
+        with self.lock:
+            self.streamed[name] = self.streamed.get(name, 0) + tokens
 
     def agent_ready(self, report: AgentReport) -> None:
         """Mark the agent's spec ready; its clock stops while it waits to commit."""

@@ -26,7 +26,10 @@ class AgentReport:
     cost_usd: float = 0.0
     seconds: float = 0.0
     requests: int = 0
+    """Requests sent to the model."""
     retries: int = 0
+    replayed: int = 0
+    """Answers replayed from the cache instead of being asked for again."""
     commit: str = ""
 
 
@@ -42,17 +45,33 @@ class Report:
     seconds: float = 0.0
     savings: dict[str, float | int] = field(default_factory=dict)
     """Measured tokens avoided by caching and compression (see ``generator.savings``)."""
+    max_cost_usd: float | None = None
+    """The run's spend cap (``--max-cost``); None for none."""
+    design: AgentReport | None = None
+    """The domain design from ``--describe`` (counted in the totals), if any."""
+
+    def _spending(self) -> list[AgentReport]:
+        return [*self.agents, *([self.design] if self.design is not None else [])]
 
     def totals(self) -> dict[str, float | int]:
         """Sum tokens, cost, time and requests over the agents."""
+        spending = self._spending()
         return {
-            "prompt_tokens": sum(a.prompt_tokens for a in self.agents),
-            "completion_tokens": sum(a.completion_tokens for a in self.agents),
-            "cost_usd": round(sum(a.cost_usd for a in self.agents), 6),
+            "prompt_tokens": sum(a.prompt_tokens for a in spending),
+            "completion_tokens": sum(a.completion_tokens for a in spending),
+            "cost_usd": round(sum(a.cost_usd for a in spending), 6),
             "seconds": round(self.seconds, 3),
             "agent_seconds": round(sum(a.seconds for a in self.agents), 3),
-            "requests": sum(a.requests for a in self.agents),
+            "requests": sum(a.requests for a in spending),
+            "replayed": sum(a.replayed for a in spending),
         }
+
+    def spend_line(self) -> str:
+        """The run's spend, against its cap when there is one."""
+        spent = sum(a.cost_usd for a in self._spending())
+        if self.max_cost_usd is None:
+            return f"spend: ${spent:.4f} (no cap)"
+        return f"spend: ${spent:.4f} of the ${self.max_cost_usd:.4f} cap"
 
     def to_dict(self) -> dict[str, object]:
         """Return the report with the per-agent entries and the totals."""

@@ -23,8 +23,14 @@ def run_dag(
     spec_of: Callable[[Outcome], SlotSpec],
     commit: Callable[[AgentDefinition, Outcome], None],
     max_parallel: int,
+    *,
+    declared: Mapping[str, SlotSpec] | None = None,
 ) -> dict[str, Outcome]:
     """Run every agent as soon as its dependencies are done; commit in topological order.
+
+    An agent that needs only the declared part of a dependency (``starts_on_declared``, e.g.
+    the entity list of the core spec, which the core agent must keep) starts at once on
+    ``declared[dependency]`` instead of waiting for that dependency's answer.
 
     Args:
         agents: Agents in a topological order (dependencies first).
@@ -32,6 +38,7 @@ def run_dag(
         spec_of: Extracts the spec from an outcome.
         commit: Called once per agent, in ``agents`` order, with its outcome (blocking).
         max_parallel: Most ``run_one`` calls in flight at once.
+        declared: The declared part of dependencies, by agent name (None: always wait).
 
     Returns:
         Outcomes by agent name.
@@ -42,7 +49,12 @@ def run_dag(
         tasks: dict[str, asyncio.Task[Outcome]] = {}
 
         async def run(agent: AgentDefinition) -> Outcome:
-            upstream = {name: spec_of(await tasks[name]) for name in agent.depends_on}
+            upstream: dict[str, SlotSpec] = {}
+            for name in agent.depends_on:
+                early = declared is not None and name in agent.starts_on_declared
+                upstream[name] = (
+                    declared[name] if early and declared is not None else spec_of(await tasks[name])
+                )
             async with slots:
                 return await asyncio.to_thread(run_one, agent, upstream)
 

@@ -1,9 +1,10 @@
 """A scripted fake of the OpenAI chat completions API on 127.0.0.1.
 
 The server speaks enough of the wire protocol for the real ``openai`` client and for
-``instructor`` in its ``TOOLS``, ``JSON_SCHEMA``, ``JSON`` and ``MD_JSON`` modes (no
-streaming). What it answers is decided by a *responder*: a callable that receives the parsed
-request body and returns a :data:`Reply`:
+``instructor`` in its ``TOOLS``, ``JSON_SCHEMA``, ``JSON`` and ``MD_JSON`` modes, whole or
+streamed (``stream: true``: server-sent chunks paced by the latency). What it answers is
+decided by a *responder*: a callable that receives the parsed request body and returns a
+:data:`Reply`:
 
 * a :class:`Payload` (or a plain ``dict``/``list``): JSON data, sent as the tool call's
   arguments when the request carries ``tools``, as the message content otherwise;
@@ -12,6 +13,7 @@ request body and returns a :data:`Reply`:
 * an :class:`HttpError`: an OpenAI-shaped error body with a status and optional
   ``Retry-After``;
 * a :class:`Delay`: sleep, then answer with another reply (a hang, to trip client timeouts).
+* a :class:`Refusal`: an assistant message with ``refusal`` text and no answer.
 
 Ready responders: :class:`SchemaResponder` (a model that always returns schema-valid data),
 :class:`ScriptedResponder` (a fixed sequence of replies, optionally only for requests that match
@@ -73,6 +75,17 @@ class RawText:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A refusal: the assistant message carries ``refusal`` text and no content or tool call.
+
+    Attributes:
+        text: What the model says instead of answering.
+    """
+
+    text: str = "I can't help with that request."
+
+
+@dataclass(frozen=True)
 class HttpError:
     """An HTTP error with an OpenAI-shaped body ``{"error": {"message", "type", "code"}}``.
 
@@ -121,7 +134,9 @@ class Delay:
     then: Reply | None = None
 
 
-Reply: TypeAlias = Payload | RawText | HttpError | Delay | dict[str, Any] | list[Any] | str
+Reply: TypeAlias = (
+    Payload | RawText | Refusal | HttpError | Delay | dict[str, Any] | list[Any] | str
+)
 """What a responder returns; a plain dict/list is a :class:`Payload`, a str is :class:`RawText`."""
 
 Responder: TypeAlias = Callable[[dict[str, Any]], Reply]
@@ -796,6 +811,10 @@ def completion_tokens_for(text: str) -> int:
     return max(1, len(text) // 4)
 
 
+STREAM_TOKENS_PER_CHUNK = 8
+"""Tokens per streamed chunk (chunks are paced at the configured tokens per second)."""
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = True
@@ -874,6 +893,33 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # the client went away (e.g. it timed out): nothing to answer
             self.close_connection = True
 
+    def _send_events(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        *,
+        first_pause: float,
+        pause: float,
+        stopping: threading.Event,
+    ) -> None:
+        """Send server-sent events, ``data: [DONE]`` last, then close the connection."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for index, event in enumerate(events):
+                wait = first_pause if index == 1 else (pause if index > 1 else 0.0)
+                if wait and stopping.wait(wait):
+                    return
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                self.wfile.flush()
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+
 
 def _error_body(error: HttpError) -> dict[str, Any]:
     return {
@@ -897,6 +943,8 @@ class FakeOpenAI:
             ``first_token + completion_tokens / tokens_per_second`` before it is sent.
         max_requests: Safety limit; chat requests beyond it get a 500 and are not recorded.
         model: The model listed by ``/v1/models`` (answers echo the requested model).
+        api_key: When set, chat requests without ``Authorization: Bearer <api_key>`` are
+            recorded and answered 401, as OpenAI answers a missing or wrong key.
     """
 
     def __init__(
@@ -906,8 +954,10 @@ class FakeOpenAI:
         latency: tuple[float, float] | None = None,
         max_requests: int = 500,
         model: str = "gpt-4o-mini",
+        api_key: str | None = None,
     ) -> None:
         self.responder = responder
+        self.api_key = api_key
         self.latency = latency
         self.max_requests = max_requests
         self.model = model
@@ -1036,7 +1086,23 @@ class FakeOpenAI:
             handler._send_json(500, _error_body(limit), {"x-should-retry": "false"})
             return
         try:
-            status, payload, headers, usage = self._answer(body)
+            authorization = handler.headers.get("Authorization") or ""
+            if self.api_key is not None and authorization != f"Bearer {self.api_key}":
+                denied = HttpError(
+                    401,
+                    "Incorrect API key provided. You can find your API key at "
+                    "https://platform.openai.com/account/api-keys.",
+                    code="invalid_api_key",
+                )
+                status, payload, headers, usage = 401, _error_body(denied), {}, None
+            else:
+                status, payload, headers, usage = self._answer(body)
+            if body.get("stream") and status == 200:
+                self._stream(handler, body, payload, usage)
+                with self._lock:
+                    record.status, record.response, record.usage = status, payload, usage
+                    record.finished = time.monotonic()
+                return
             with self._lock:
                 record.status, record.response, record.usage = status, payload, usage
                 record.finished = time.monotonic()
@@ -1048,10 +1114,10 @@ class FakeOpenAI:
     def _answer(
         self, body: dict[str, Any]
     ) -> tuple[int, dict[str, Any], dict[str, str], Usage | None]:
-        """Status, JSON body, headers and usage of the answer to a chat request."""
-        if body.get("stream"):
-            error = HttpError(400, "fake OpenAI does not support stream=true")
-            return error.status, _error_body(error), {}, None
+        """Status, JSON body, headers and usage of the answer to a chat request.
+
+        A streamed request (``stream: true``) waits its latency while it is streamed, not here.
+        """
         try:
             reply: object = self.responder(body)
         except Exception as exc:  # a broken responder must not kill the server
@@ -1065,8 +1131,11 @@ class FakeOpenAI:
             reply = Payload(reply)
         elif isinstance(reply, str):
             reply = RawText(reply)
-        elif not isinstance(reply, Payload | RawText | HttpError):
+        elif not isinstance(reply, Payload | RawText | Refusal | HttpError):
             reply = HttpError(500, f"fake OpenAI responder returned {reply!r}, not a Reply")
+        if isinstance(reply, Refusal):
+            usage = self._usage(body, reply.text)
+            return 200, self._refusal(body, reply.text, usage), {}, usage
         if isinstance(reply, HttpError):
             headers = dict(reply.headers)
             if reply.retry_after is not None:
@@ -1074,7 +1143,7 @@ class FakeOpenAI:
             return reply.status, _error_body(reply), headers, None
         text = reply.text if isinstance(reply, RawText) else json.dumps(reply.data)
         usage = self._usage(body, text)
-        if self.latency is not None:
+        if self.latency is not None and not body.get("stream"):
             first_token, tokens_per_second = self.latency
             pause = first_token + usage.completion_tokens / tokens_per_second
             if self._stopping.wait(pause):
@@ -1087,6 +1156,79 @@ class FakeOpenAI:
         prompt = prompt_tokens_for(body)
         completion = completion_tokens_for(text)
         return Usage(prompt, completion, prompt + completion)
+
+    def _stream(
+        self,
+        handler: _Handler,
+        body: Mapping[str, Any],
+        completion: dict[str, Any],
+        usage: Usage | None,
+    ) -> None:
+        """Send ``completion`` as server-sent ``chat.completion.chunk`` events.
+
+        The answer's text goes out :data:`STREAM_TOKENS_PER_CHUNK` tokens a chunk, after the
+        time to first token and at the configured tokens per second; the usage comes last
+        when the request asks for it (``stream_options.include_usage``).
+        """
+        choice = completion["choices"][0]
+        message = choice["message"]
+        calls = message.get("tool_calls") or []
+        text = calls[0]["function"]["arguments"] if calls else (message.get("content") or "")
+        tokens = completion_tokens_for(text)
+        size = max(1, -(-len(text) // tokens) * STREAM_TOKENS_PER_CHUNK)
+        first_token, tokens_per_second = self.latency or (0.0, 0.0)
+        base = {k: completion[k] for k in ("id", "created", "model", "system_fingerprint")}
+        base["object"] = "chat.completion.chunk"
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {
+                **base,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+
+        first: dict[str, Any] = {"role": "assistant", "content": None if calls else ""}
+        if message.get("refusal"):
+            first["refusal"] = message["refusal"]
+        if calls:
+            first["tool_calls"] = [
+                {
+                    "index": 0,
+                    "id": calls[0]["id"],
+                    "type": "function",
+                    "function": {"name": calls[0]["function"]["name"], "arguments": ""},
+                }
+            ]
+        events = [chunk(first)]
+        for start in range(0, len(text), size):
+            piece = text[start : start + size]
+            if calls:
+                delta: dict[str, Any] = {
+                    "tool_calls": [{"index": 0, "function": {"arguments": piece}}]
+                }
+            else:
+                delta = {"content": piece}
+            events.append(chunk(delta))
+        events.append(chunk({}, choice["finish_reason"]))
+        options = body.get("stream_options") or {}
+        if usage is not None and isinstance(options, dict) and options.get("include_usage"):
+            events.append({**base, "choices": [], "usage": usage.as_dict()})
+        handler._send_events(
+            events,
+            first_pause=first_token,
+            pause=STREAM_TOKENS_PER_CHUNK / tokens_per_second if tokens_per_second else 0.0,
+            stopping=self._stopping,
+        )
+
+    def _refusal(self, body: Mapping[str, Any], text: str, usage: Usage) -> dict[str, Any]:
+        """A ``chat.completion`` whose message is a refusal (no content, no tool call)."""
+        completion = self._completion(body, "", None, usage)
+        completion["choices"][0]["message"] = {
+            "role": "assistant",
+            "content": None,
+            "refusal": text,
+        }
+        completion["choices"][0]["finish_reason"] = "stop"
+        return completion
 
     def _completion(
         self, body: Mapping[str, Any], text: str, finish_reason: str | None, usage: Usage
@@ -1127,6 +1269,7 @@ def running_server(
     latency: tuple[float, float] | None = None,
     max_requests: int = 500,
     model: str = "gpt-4o-mini",
+    api_key: str | None = None,
 ) -> Iterator[FakeOpenAI]:
     """Run a :class:`FakeOpenAI` for the duration of the ``with`` block.
 
@@ -1136,6 +1279,7 @@ def running_server(
         latency: See :class:`FakeOpenAI`.
         max_requests: See :class:`FakeOpenAI`.
         model: See :class:`FakeOpenAI`.
+        api_key: See :class:`FakeOpenAI`.
 
     Yields:
         The running server.
@@ -1146,5 +1290,7 @@ def running_server(
         responder = script
     else:
         responder = ScriptedResponder(script)
-    with FakeOpenAI(responder, latency=latency, max_requests=max_requests, model=model) as fake:
+    with FakeOpenAI(
+        responder, latency=latency, max_requests=max_requests, model=model, api_key=api_key
+    ) as fake:
         yield fake
