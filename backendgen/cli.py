@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         "--domain", type=Path, metavar="FILE", help="domain spec: YAML, or JDL (.jdl/.jh)"
     )
     given.add_argument(
+        "--application",
+        metavar="NAME",
+        help="with a multi-application JDL --domain: the application (baseName) to generate",
+    )
+    given.add_argument(
         "-d",
         "--data",
         action="append",
@@ -280,10 +285,16 @@ def progress_display(agents: list[str]) -> Iterator[Progress]:
 
 
 def _new(args: argparse.Namespace) -> int:
+    if args.application is not None and args.domain is None:
+        raise UserInputError("--application needs --domain FILE.jdl")
     given = _given_answers(args)
     interactive = not args.defaults and not args.answers and sys.stdin.isatty()
     options = options_from_args(
-        args, template=args.template, vcs_ref=args.vcs_ref, trust=args.trust
+        args,
+        template=args.template,
+        vcs_ref=args.vcs_ref,
+        trust=args.trust,
+        application=args.application,
     )
     # Bad flags fail before the first question, not after the last one.
     check_options(options)
@@ -298,6 +309,7 @@ def _new(args: argparse.Namespace) -> int:
         resolve_template(options.template, options.vcs_ref, trust=options.trust),
         domain_file=args.domain,
         interactive=interactive,
+        application=args.application,
     )
     with progress_display(list(AGENT_NAMES)) as progress:
         report = generate(

@@ -91,6 +91,8 @@ class GenerationOptions:
     """Ask unanswered questions on the terminal."""
     trust: bool = False
     """Allow a ``--template``'s Jinja extensions (the bundled template is always trusted)."""
+    application: str | None = None
+    """The ``baseName`` of the application to generate from a multi-application JDL file."""
 
 
 def spec_digest(spec: SlotSpec) -> str:
@@ -222,7 +224,10 @@ def agent_trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
 
 
 def checked_input(
-    given: Mapping[str, Any], domain_file: Path | None, say: Callable[[str], None]
+    given: Mapping[str, Any],
+    domain_file: Path | None,
+    say: Callable[[str], None],
+    application: str | None = None,
 ) -> tuple[dict[str, Any], DomainInput | None]:
     """Check the given answers and load the domain file, before anything is rendered.
 
@@ -230,6 +235,7 @@ def checked_input(
         given: Answers given by the user.
         domain_file: A YAML or JDL domain spec, or None.
         say: Receives the domain file's warnings.
+        application: The JDL application to generate (``--application``), or None.
 
     Returns:
         The answers (the domain file's, overridden by the user's) and the loaded domain.
@@ -239,7 +245,7 @@ def checked_input(
     """
     answers = resolve_domain(given, domain_file)
     check_partial_answers(answers)
-    domain_input = load_domain_input(domain_file) if domain_file is not None else None
+    domain_input = load_domain_input(domain_file, application) if domain_file is not None else None
     if domain_input is not None:
         answers = {**domain_input.answers, **answers}  # the user's own answers win
         for warning in domain_input.warnings:
@@ -275,7 +281,7 @@ def generate(
     progress = progress or SilentProgress()
     say = progress.line
     check_options(options)
-    given, domain_input = checked_input(given, domain_file, say)
+    given, domain_input = checked_input(given, domain_file, say, options.application)
     runtime = llm_runtime(options)
     provider = runtime.settings.provider if runtime else "blueprint"
     say(f"provider: {provider}" + (f" ({runtime.settings.model})" if runtime else ""))
