@@ -11,9 +11,9 @@ from backendgen.questions.jdl.model import JdlRelationship
 
 BUILT_IN_EFFECTS: dict[str, str] = {
     "User": "the built-in User is the backend's own users table (security/models.py); "
-    "no column is generated for this reference, a row's owner is the signed-in user",
+    "no column is generated for this reference (docs/jdl.md)",
     "Authority": "the built-in Authority maps to the backend's roles (the permission matrix "
-    "decides who may do what); no column is generated for this reference",
+    "decides who may do what); no column is generated for this reference (docs/jdl.md)",
 }
 """What a relationship to each JHipster built-in entity becomes (docs/jdl.md)."""
 
