@@ -8,9 +8,11 @@ varied subset is generated through the CLI and the backend's own tests run.
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -328,3 +330,45 @@ def test_required_mutual_references_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(UserInputError, match=r"required references form a cycle"):
         load_jdl(path)
+
+
+_TRICKY = st.sampled_from(
+    ["Health", "Common", "Crud", "Deps", "Errors", "Enums", "TestRun", "Testimonial", "User"]
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=3,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    names=st.lists(_TRICKY | _NAME, min_size=2, max_size=3, unique_by=snake),
+)
+def test_yaml_names_render_a_project_that_parses_and_collects(
+    tmp_path: Path, names: list[str]
+) -> None:
+    """A YAML domain with any such names renders Python that compiles and tests that collect."""
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    entities = [
+        {
+            "name": name,
+            "fields": [{"name": "label", "type": "string", "max_length": 40}],
+            "relationships": (
+                [{"name": "other", "target": names[1], "required": False}] if not index else []
+            ),
+        }
+        for index, name in enumerate(names)
+    ]
+    domain = root / "domain.yml"
+    domain.write_text(yaml.safe_dump({"entities": entities}), encoding="utf-8")
+    project = root / "backend"
+    done = run_backendgen("new", str(project), "--defaults", "--domain", str(domain))
+    assert done.returncode == 0, done.stderr[-3000:]
+    for module in project.rglob("*.py"):
+        compile(module.read_text(encoding="utf-8"), str(module), "exec")
+    collected = run_project_tests(project, "--collect-only")
+    assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-2000:]
+    assert " collected" in collected.stdout or "tests collected" in collected.stdout
