@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         help="describe the business domain in prose; the core agent designs it (needs an LLM)",
     )
     given.add_argument(
+        "--application",
+        metavar="NAME",
+        help="with a multi-application JDL --domain: the application (baseName) to generate",
+    )
+    given.add_argument(
         "-d",
         "--data",
         action="append",
@@ -313,10 +318,16 @@ def progress_display(agents: list[str]) -> Iterator[Progress]:
 
 
 def _new(args: argparse.Namespace) -> int:
+    if args.application is not None and args.domain is None:
+        raise UserInputError("--application needs --domain FILE.jdl")
     given = _given_answers(args)
     interactive = not args.defaults and not args.answers and sys.stdin.isatty()
     options = options_from_args(
-        args, template=args.template, vcs_ref=args.vcs_ref, trust=args.trust
+        args,
+        template=args.template,
+        vcs_ref=args.vcs_ref,
+        trust=args.trust,
+        application=args.application,
     )
     # Bad flags fail before the first question, not after the last one.
     check_options(options)
@@ -332,6 +343,7 @@ def _new(args: argparse.Namespace) -> int:
         resolve_template(options.template, options.vcs_ref, trust=options.trust),
         domain_file=args.domain,
         interactive=interactive,
+        application=args.application,
     )
     answers = collected.answers
     if args.describe is not None:  # the designed domain replaces the questionnaire's

@@ -6,6 +6,7 @@ answers, so the Copier template needs no custom filters to spell them.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 
@@ -76,6 +77,53 @@ RESERVED_SUFFIX = "_value"
 RESERVED_PREFIX = "App"
 """What a reserved entity or enum name gets prepended (``User`` -> ``AppUser``)."""
 
+GENERATED_MODULE_NAMES: frozenset[str] = frozenset(
+    {"common", "crud", "deps", "enums", "errors", "health"}
+)
+"""Modules of the skeleton in the packages where every entity adds ``<module>.py``.
+
+``core/models``, ``core/schemas``, ``core/services`` and ``core/controllers`` hold one module
+per entity, named ``snake(entity)``; an entity spelled like one of these would overwrite it.
+"""
+
+PYTEST_CLASS_PREFIX = "Test"
+"""Classes whose name starts with this are collected by pytest wherever a test imports them."""
+
+MAX_IDENTIFIER_LENGTH = 63
+"""Longest PostgreSQL identifier (table, column, constraint, index names), in bytes."""
+
+
+def type_name_problem(name: str) -> str | None:
+    """Say why an entity or enum name would break the generated project, if it would.
+
+    Args:
+        name: A PascalCase entity or enum name.
+
+    Returns:
+        A short reason (``"reserved name"``, ``"module 'health' of the generated project"``,
+        ``"pytest collects 'Test*' classes"``), or None if the name is safe.
+    """
+    if name in RESERVED_TYPE_NAMES:
+        return "reserved name"
+    if snake(name) in GENERATED_MODULE_NAMES:
+        return f"module '{snake(name)}' of the generated project"
+    if name.startswith(PYTEST_CLASS_PREFIX):
+        return f"pytest collects '{PYTEST_CLASS_PREFIX}*' classes"
+    return None
+
+
+def safe_type_name(name: str) -> str:
+    """Return the rename policy's spelling of an entity or enum name (itself if safe).
+
+    Args:
+        name: A PascalCase entity or enum name.
+
+    Returns:
+        ``name`` prefixed with :data:`RESERVED_PREFIX` when :func:`type_name_problem` objects
+        (``Health`` -> ``AppHealth``, ``TestEntity`` -> ``AppTestEntity``).
+    """
+    return f"{RESERVED_PREFIX}{name}" if type_name_problem(name) else name
+
 
 def snake(name: str) -> str:
     """Convert ``OrderItem`` or ``order-item`` to ``order_item``.
@@ -130,3 +178,23 @@ def plural(word: str) -> str:
     if re.search(r"(s|x|z|ch|sh)$", last):
         return f"{prefix}{last}es"
     return f"{prefix}{last}s"
+
+
+def bounded_name(head: str, suffix: str, limit: int) -> str:
+    """Join a snake_case name and a suffix within ``limit`` characters, deterministically.
+
+    Args:
+        head: A snake_case name, e.g. an entity's module.
+        suffix: What follows it, e.g. ``_latency``.
+        limit: The longest result allowed.
+
+    Returns:
+        ``head + suffix`` if it fits; else a prefix of ``head``, ``_`` and six hex digits of
+        its SHA-256, then ``suffix`` (the same input always gives the same name).
+    """
+    name = f"{head}{suffix}"
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(head.encode()).hexdigest()[:6]
+    short = head[: max(limit - len(suffix) - len(digest) - 1, 1)].rstrip("_")
+    return f"{short}_{digest}{suffix}"

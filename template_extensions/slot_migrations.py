@@ -28,7 +28,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 """``migration(old_slot_answer, all_answers) -> new_slot_answer`` (the old one is a copy)."""
 
 SLOT_VERSIONS: dict[str, int] = {
-    "slot_core_backend": 1,
+    "slot_core_backend": 2,
     "slot_security_compliance": 3,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
@@ -102,7 +102,25 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     return {**old, "audit_readers": []}
 
 
+def core_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Bring a v1 core answer to v2: unchanged, since v2 only relaxed two lower bounds.
+
+    Version 2 accepts entities without fields and a spec without entities; every v1 answer
+    is a valid v2 answer as it is.
+
+    Args:
+        old: The v1 answer (a copy).
+        answers: Every answer of the project (unused).
+
+    Returns:
+        The v2 answer.
+    """
+    del answers
+    return old
+
+
 MIGRATIONS: dict[tuple[str, int], Migration] = {
+    ("slot_core_backend", 1): core_v1_to_v2,
     ("slot_security_compliance", 1): security_v1_to_v2,
     ("slot_security_compliance", 2): security_v2_to_v3,
 }

@@ -33,7 +33,7 @@ def test_catalogue_files_validate_against_the_schema(
 @pytest.mark.parametrize(
     "document",
     [
-        {"entities": []},
+        {"title": "No entities key"},
         {"entities": [{"name": "order", "fields": [{"name": "x", "type": "integer"}]}]},
         {"entities": [{"name": "Order", "fields": [{"name": "x", "type": "money"}]}]},
         {

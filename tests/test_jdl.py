@@ -66,16 +66,28 @@ def test_corpus_has_all_22_files() -> None:
 def test_corpus_file_imports(path: Path) -> None:
     document = parse_jdl(path.read_text(encoding="utf-8"), str(path))
     if not document.entities:
-        # Application-only files (default.jdl): parsed, but there is no domain to generate.
+        # Application-only files (default.jdl): the skeleton, with one warning.
         assert document.applications
-        with pytest.raises(UserInputError, match=r":1: declares no entities"):
-            load_jdl(path)
+        domain, _, warnings = load_jdl(path)
+        assert domain.entities == []
+        assert any("declares no entities" in w for w in warnings)
         return
-    domain, answers, warnings = load_jdl(path)
+    if len(document.applications) > 1:
+        # A microservice model: one backend per application, chosen with --application.
+        with pytest.raises(UserInputError, match=r"choose one with --application"):
+            load_jdl(path)
+        names = [str(app.config["baseName"]) for app in document.applications]
+        selected = [load_jdl(path, name) for name in names]
+        owned = [{e.name for e in domain.entities} for domain, _, _ in selected]
+        assert any(owned), f"no application of {path.name} owns an entity"
+        domain, answers, warnings = selected[owned.index(max(owned, key=len))]
+    else:
+        domain, answers, warnings = load_jdl(path)
+        many_to_many = [r for r in document.relationships if r.kind == "ManyToMany"]
+        # Every declared entity, plus one link entity per many-to-many relationship.
+        declared = {e.name for e in document.entities}
+        assert len(domain.entities) == len(declared) + len(many_to_many)
     core = domain.core_spec()
-    many_to_many = [r for r in document.relationships if r.kind == "ManyToMany"]
-    # Every declared entity, plus one link entity per many-to-many relationship.
-    assert len(core.entities) == len({e.name for e in document.entities}) + len(many_to_many)
     assert set(answers) <= {"project_name", "database", "auth"}
     for warning in warnings:
         assert warning.startswith(f"{path}:")
@@ -146,7 +158,7 @@ def test_21_points_enum_bounds_and_builtin_user() -> None:
     assert (notes.max_length, notes.required) == (140, False)
     assert _field(_entity(domain, "Points"), "date_value").type == "date"
     assert all(not e.relationships for e in domain.entities)  # all four point at User
-    assert sum("to User skipped" in w for w in warnings) == 4
+    assert sum("the built-in User is the backend's own users table" in w for w in warnings) == 4
     assert answers == {"project_name": "HealthPoints", "database": "postgresql", "auth": "jwt"}
     assert any("authenticationType 'oauth2' mapped to 'jwt'" in w for w in warnings)
     assert any("Points.date renamed to 'date_value'" in w for w in warnings)
@@ -194,14 +206,18 @@ def test_e_commerce_required_many_to_one_and_display_enum() -> None:
 
 def test_microservice_store_pattern_and_applications() -> None:
     path = CORPUS / "microservice-ecommerce-store.jdl"
-    domain, answers, warnings = load_jdl(path)
+    with pytest.raises(UserInputError, match=r"3 applications \(store, invoice, notification\)"):
+        load_jdl(path)
+    domain, answers, warnings = load_jdl(path, "store")
     email = _field(_entity(domain, "Customer"), "email")
     assert email.pattern == r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
     assert re.fullmatch(email.pattern, "ada@example.org")
     assert not re.fullmatch(email.pattern, "not an email")
     assert answers["project_name"] == "store"
-    assert any("3 applications: config taken from the first one only" in w for w in warnings)
-    assert any("option 'microservice' ignored" in w for w in warnings)
+    assert any("option 'microservice' mapped" in w for w in warnings)
+    invoice, answers, _ = load_jdl(path, "invoice")
+    assert [e.name for e in invoice.entities] == ["Invoice", "Shipment"]
+    assert answers["project_name"] == "invoice"
 
 
 def test_oracle_doc_comments_become_descriptions() -> None:
@@ -284,7 +300,7 @@ def test_types_validations_and_docs(tmp_path: Path) -> None:
     assert label.description == "Shown in lists."
     assert "seconds" in _field(sample, "took").description
     assert _field(sample, "token").unique
-    assert any("maxbytes on a AnyBlob field ignored" in w for w in warnings)
+    assert any("maxbytes ignored (no byte limits on AnyBlob)" in w for w in warnings)
     assert any("maxlength above 10000, mapped to text" in w for w in warnings)
 
 
@@ -335,7 +351,7 @@ def test_skipped_relationships_and_options(tmp_path: Path) -> None:
     assert [(r.name, r.target) for r in link.relationships] == [("post", "Post"), ("tag", "Tag")]
     text = "\n".join(warnings)
     assert "ManyToMany Post to Tag mapped to the link entity 'PostTag'" in text
-    assert "ManyToOne Post to User skipped" in text
+    assert "ManyToOne Post to User: the built-in User is the backend's own users table" in text
     for option in ("dto", "service", "paginate", "search", "skipClient", "skipServer",
                    "noFluentMethod", "filter", "readOnly", "angularSuffix",
                    "clientRootFolder", "microservice"):  # fmt: skip
@@ -355,12 +371,18 @@ def test_application_config_answers(tmp_path: Path) -> None:
     application { config { baseName other, databaseType mongodb } }
     entity Thing { name String }
     """
-    _, answers, warnings = _load(tmp_path, source)
+    path = tmp_path / "apps.jdl"
+    path.write_text(source, encoding="utf-8")
+    with pytest.raises(UserInputError, match=r"2 applications \(9 my app!, other\)"):
+        load_jdl(path)
+    domain, answers, warnings = load_jdl(path, "9 my app!")
+    assert [e.name for e in domain.entities] == ["Thing"]
     assert answers == {"project_name": "my-app", "database": "sqlite", "auth": "jwt"}
     text = "\n".join(warnings)
-    assert "2 applications" in text
     assert "application config ignored: devDatabaseType, languages" in text
-    assert "application entity list ignored" in text
+    other, answers, warnings = load_jdl(path, "other")
+    assert other.entities == []
+    assert any("declares no entities" in w for w in warnings)
     _, answers, warnings = _load(
         tmp_path, "application { config { databaseType mongodb } }\nentity A { b String }"
     )
@@ -396,15 +418,15 @@ def test_enum_values_become_upper_snake(tmp_path: Path) -> None:
         ("entity A { x String }\nrelationship ManyToOne {\n  A{b} to Nope\n}", 3, "'Nope'"),
         ("entity OrderItem { x String }\nentity Order_Item { y String }", 2, "collides"),
         ("entity A {\n  firstName String\n  first_name String\n}", 3, "collides"),
-        ("entity A { x String }\nentity B", 2, "entity 'B' has no fields"),
-        ("entity A { x String }\nentity B { id Long }", 2, "entity 'B' has no fields"),
+        ("entity A { x String }\nentity B { y String min(1) }", 2, "use minlength"),
+        ("entity A { x String }\nentity B { y Integer maxlength(1) }", 2, "use max on number"),
         (f"entity A {{ x String }}\nentity {'Long' * 13} {{ y String }}", 2, "longer than 48"),
         ("entity Box { x String }\nentity Boxe { y String }", 2, "collides"),  # boxes
         (f"entity A {{\n  {'long' * 13} String\n}}", 2, "longer than 48"),
         ("entity A {\n  x Money\n}", 2, "unknown type 'Money'"),
         ("entity A {\n  x String maxlength(NOPE)\n}", 2, "unknown constant 'NOPE'"),
         ("entity A { x String }\nrelationship ManyToOne {\n A{x} to A\n}", 3, "collides"),
-        ("application { config { baseName a } }", 1, "declares no entities"),
+        ("deployment { deploymentType docker-compose }", 1, "no entities and no application"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, source: str, line: int, fragment: str) -> None:

@@ -22,14 +22,15 @@ from backendgen.agents.spec_base import (
     SpecPart,
 )
 from backendgen.naming import (
+    MAX_IDENTIFIER_LENGTH,
     RESERVED_FIELD_NAMES,
-    RESERVED_PREFIX,
     RESERVED_PYTHON_NAMES,
     RESERVED_SUFFIX,
-    RESERVED_TYPE_NAMES,
     kebab,
     plural,
+    safe_type_name,
     snake,
+    type_name_problem,
 )
 
 
@@ -38,6 +39,31 @@ def _not_reserved(name: str, reserved: frozenset[str], fix: str) -> str:
     if name in reserved:
         raise ValueError(f"'{name}' is reserved in Python, SQL or the generated code; use '{fix}'")
     return name
+
+
+def _safe_type_name(name: str) -> str:
+    """Reject an entity or enum name that would break the generated project."""
+    problem = type_name_problem(name)
+    if problem is not None:
+        raise ValueError(f"'{name}' cannot be used ({problem}); use '{safe_type_name(name)}'")
+    return name
+
+
+def long_identifiers(entity: EntitySpec) -> list[str]:
+    """The table and column names of ``entity`` that exceed PostgreSQL's identifier length.
+
+    Constraint and index names are not checked: SQLAlchemy shortens a long naming-convention
+    name deterministically (a prefix and a hash), the same way in the models and migrations.
+
+    Args:
+        entity: An entity.
+
+    Returns:
+        The table and column names longer than 63 characters.
+    """
+    names = [entity.table, *(f.name for f in entity.fields)]
+    names += [r.column for r in entity.relationships]
+    return [name for name in names if len(name) > MAX_IDENTIFIER_LENGTH]
 
 
 FieldType = Literal[
@@ -122,7 +148,7 @@ class EnumSpec(SpecPart):
     @field_validator("name")
     @classmethod
     def _check_name(cls, name: str) -> str:
-        return _not_reserved(name, RESERVED_TYPE_NAMES, f"{RESERVED_PREFIX}{name}")
+        return _safe_type_name(name)
 
     @model_validator(mode="after")
     def _check_unique_values(self) -> EnumSpec:
@@ -163,7 +189,9 @@ class EntitySpec(SpecPart):
     name: PascalName = Field(description="Entity name in PascalCase, singular, e.g. 'Order'.")
     description: ShortText = Field(default="", description="What the entity represents.")
     fields: list[FieldSpec] = Field(
-        min_length=1, max_length=40, description="Attributes besides id and timestamps."
+        default_factory=list,
+        max_length=40,
+        description="Attributes besides id and timestamps; none for an id-only entity.",
     )
     relationships: list[RelationshipSpec] = Field(
         default_factory=list, max_length=10, description="References to other entities."
@@ -175,7 +203,7 @@ class EntitySpec(SpecPart):
     @field_validator("name")
     @classmethod
     def _check_name(cls, name: str) -> str:
-        return _not_reserved(name, RESERVED_TYPE_NAMES, f"{RESERVED_PREFIX}{name}")
+        return _safe_type_name(name)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -215,8 +243,13 @@ class EntitySpec(SpecPart):
 class CoreBackendSpec(SlotSpec):
     """The domain model the whole backend is built from."""
 
+    schema_version: int = 2
+    """Version 2 allows entities without fields and a spec without entities (the skeleton)."""
+
     entities: list[EntitySpec] = Field(
-        min_length=1, max_length=80, description="Entities, each with CRUD endpoints."
+        default_factory=list,
+        max_length=80,
+        description="Entities, each with CRUD endpoints; none for the application skeleton.",
     )
     enums: list[EnumSpec] = Field(
         default_factory=list, max_length=80, description="Enums fields refer to."
@@ -248,6 +281,34 @@ class CoreBackendSpec(SlotSpec):
         for entity in self.entities:
             visit(entity.name, ())
         return done
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def deferred_references(self) -> list[dict[str, str]]:
+        """References to an entity whose table is created later (mutual references).
+
+        Their foreign key is added by the target's migration, once both tables exist, and the
+        models mark it ``use_alter`` so the metadata sorts its tables without a cycle.
+        """
+        order = self.ordered_entities
+        by_name = {e.name: e for e in self.entities}
+        deferred: list[dict[str, str]] = []
+        for entity in self.entities:
+            for rel in entity.relationships:
+                target = by_name.get(rel.target)
+                if target is None or target.name == entity.name:
+                    continue
+                if order.index(target.name) > order.index(entity.name):
+                    deferred.append(
+                        {
+                            "entity": entity.name,
+                            "table": entity.table,
+                            "column": rel.column,
+                            "target": target.name,
+                            "target_table": target.table,
+                        }
+                    )
+        return deferred
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -301,6 +362,12 @@ class CoreBackendSpec(SlotSpec):
         if len(set(tables)) != len(tables):
             problems.append("two entities map to the same table name")
         for entity in self.entities:
+            too_long = long_identifiers(entity)
+            if too_long:
+                problems.append(
+                    f"{entity.name}: SQL name '{too_long[0]}' is longer than "
+                    f"{MAX_IDENTIFIER_LENGTH} characters; shorten the entity or field name"
+                )
             for field in entity.fields:
                 if field.enum is not None and field.enum not in enum_names:
                     problems.append(f"{entity.name}.{field.name} uses unknown enum '{field.enum}'")
@@ -309,11 +376,44 @@ class CoreBackendSpec(SlotSpec):
                     problems.append(
                         f"{entity.name}.{rel.name} references unknown entity '{rel.target}'"
                     )
+        cycle = _required_cycle(self.entities)
+        if cycle:
+            problems.append(
+                f"required references form a cycle ({' -> '.join(cycle)}): no row could be "
+                "created first; make one of them optional"
+            )
         if self.page_size > self.max_page_size:
             problems.append("page_size is larger than max_page_size")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def _required_cycle(entities: list[EntitySpec]) -> list[str]:
+    """A cycle of required references between two or more entities, if any."""
+    edges = {
+        e.name: [r.target for r in e.relationships if r.required and r.target != e.name]
+        for e in entities
+    }
+    done: set[str] = set()
+
+    def walk(name: str, path: list[str]) -> list[str]:
+        if name in path:
+            return [*path[path.index(name) :], name]
+        if name in done:
+            return []
+        for target in edges.get(name, []):
+            found = walk(target, [*path, name])
+            if found:
+                return found
+        done.add(name)
+        return []
+
+    for name in edges:
+        found = walk(name, [])
+        if found:
+            return found
+    return []
 
 
 def _changed_keys(declared: BaseModel, given: BaseModel) -> list[str]:

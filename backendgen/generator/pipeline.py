@@ -110,6 +110,8 @@ class GenerationOptions:
     """Ask unanswered questions on the terminal."""
     trust: bool = False
     """Allow a ``--template``'s Jinja extensions (the bundled template is always trusted)."""
+    application: str | None = None
+    """The ``baseName`` of the application to generate from a multi-application JDL file."""
 
 
 def spec_digest(spec: SlotSpec) -> str:
@@ -326,7 +328,10 @@ def agent_trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
 
 
 def checked_input(
-    given: Mapping[str, Any], domain_file: Path | None, say: Callable[[str], None]
+    given: Mapping[str, Any],
+    domain_file: Path | None,
+    say: Callable[[str], None],
+    application: str | None = None,
 ) -> tuple[dict[str, Any], DomainInput | None]:
     """Check the given answers and load the domain file, before anything is rendered.
 
@@ -334,6 +339,7 @@ def checked_input(
         given: Answers given by the user.
         domain_file: A YAML or JDL domain spec, or None.
         say: Receives the domain file's warnings.
+        application: The JDL application to generate (``--application``), or None.
 
     Returns:
         The answers (the domain file's, overridden by the user's) and the loaded domain.
@@ -343,7 +349,7 @@ def checked_input(
     """
     answers = resolve_domain(given, domain_file)
     check_partial_answers(answers)
-    domain_input = load_domain_input(domain_file) if domain_file is not None else None
+    domain_input = load_domain_input(domain_file, application) if domain_file is not None else None
     if domain_input is not None:
         answers = {**domain_input.answers, **answers}  # the user's own answers win
         for warning in domain_input.warnings:
@@ -365,7 +371,7 @@ def _prepared(
     say = progress.line
     check_options(options)
     check_description(description, given, domain_file, options)
-    answers, domain_input = checked_input(given, domain_file, say)
+    answers, domain_input = checked_input(given, domain_file, say, options.application)
     runtime = llm_runtime(options)
     if runtime is not None and isinstance(progress, TokenProgress):
         runtime = dataclasses.replace(runtime, on_tokens=progress.agent_tokens)

@@ -136,6 +136,7 @@ def collect_answers(
     *,
     domain_file: Path | None = None,
     interactive: bool = False,
+    application: str | None = None,
 ) -> Collected:
     """Answer every question: the given answers, then the user's (or the defaults).
 
@@ -148,6 +149,7 @@ def collect_answers(
         template: The template whose ``copier.yml`` holds the questions.
         domain_file: A ``--domain`` file, or None.
         interactive: Ask on the terminal; else take the defaults.
+        application: The JDL application to generate (``--application``), or None.
 
     Returns:
         The complete answers and the domain file.
@@ -162,7 +164,7 @@ def collect_answers(
         data = dict(given)
     check_partial_answers(data)
     domain_input: DomainInput | None = (
-        load_domain_input(domain_file) if domain_file is not None else None
+        load_domain_input(domain_file, application) if domain_file is not None else None
     )
     user_defaults: dict[str, Any] = {}
     if (name := default_project_name(destination)) is not None:

@@ -49,7 +49,9 @@ class DomainSpec(BaseModel):
 
     title: ShortText = Field(default="Custom domain", description="Human name of the domain.")
     summary: ShortText = Field(default="", description="One sentence on the domain.")
-    entities: list[EntitySpec] = Field(min_length=1, description="The domain's entities.")
+    entities: list[EntitySpec] = Field(
+        description="The domain's entities; an empty list generates the application skeleton."
+    )
     enums: list[EnumSpec] = Field(default_factory=list, description="Enums fields refer to.")
     roles: list[RoleHint] = Field(
         default_factory=list, description="Roles; the first is the administrator."

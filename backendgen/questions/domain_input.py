@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backendgen.errors import UserInputError
 from backendgen.questions.domain import DomainSpec, load_yaml_domain
 from backendgen.questions.jdl import JDL_SUFFIXES, load_jdl
 
@@ -30,11 +31,13 @@ class DomainInput:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_domain_input(path: Path) -> DomainInput:
+def load_domain_input(path: Path, application: str | None = None) -> DomainInput:
     """Load a ``--domain`` file: JDL by suffix (``.jdl``, ``.jh``), YAML otherwise.
 
     Args:
         path: The file given with ``--domain``.
+        application: For a JDL file with several applications, the ``baseName`` of the one
+            to generate (``--application``); a YAML file takes none.
 
     Returns:
         The domain with the answers and warnings the file implies.
@@ -43,7 +46,9 @@ def load_domain_input(path: Path) -> DomainInput:
         UserInputError: If the file is missing, unparseable or not a valid domain.
     """
     if path.suffix.lower() in JDL_SUFFIXES:
-        domain, answers, warnings = load_jdl(path)
+        domain, answers, warnings = load_jdl(path, application)
         return DomainInput(domain, answers, warnings)
+    if application is not None:
+        raise UserInputError(f"{path}: --application needs a JDL file (.jdl, .jh)")
     domain, warnings = load_yaml_domain(path)
     return DomainInput(domain, warnings=warnings)

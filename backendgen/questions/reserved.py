@@ -1,6 +1,7 @@
 """Safe spellings for names a user's YAML domain spec takes from Python, SQL or our code.
 
-A field called ``order`` or ``class``, or an entity called ``User``, would break the generated
+A field called ``order`` or ``class``, or an entity called ``User``, ``Health`` (a module of
+the skeleton) or ``TestRun`` (pytest would collect its classes), would break the generated
 backend. Before validation, such names are renamed the way the JDL importer renames them
 (``order`` -> ``order_value``, ``User`` -> ``AppUser``), every reference to them follows, and
 each rename is reported as a warning.
@@ -12,10 +13,10 @@ from typing import Any
 
 from backendgen.naming import (
     RESERVED_FIELD_NAMES,
-    RESERVED_PREFIX,
     RESERVED_PYTHON_NAMES,
     RESERVED_SUFFIX,
-    RESERVED_TYPE_NAMES,
+    safe_type_name,
+    type_name_problem,
 )
 
 
@@ -29,9 +30,10 @@ def _rename_types(data: dict[str, Any], warnings: list[str]) -> dict[str, str]:
     for kind, key in (("entity", "entities"), ("enum", "enums")):
         for item in _items(data, key):
             name = item.get("name")
-            if isinstance(name, str) and name in RESERVED_TYPE_NAMES:
-                renamed[name] = item["name"] = f"{RESERVED_PREFIX}{name}"
-                warnings.append(f"{kind} '{name}' renamed to '{renamed[name]}' (reserved name)")
+            problem = type_name_problem(name) if isinstance(name, str) else None
+            if isinstance(name, str) and problem is not None:
+                renamed[name] = item["name"] = safe_type_name(name)
+                warnings.append(f"{kind} '{name}' renamed to '{renamed[name]}' ({problem})")
     return renamed
 
 

@@ -11,6 +11,7 @@ from backendgen.agents.monitoring_observability import (
     SloSpec,
     TracingSpec,
 )
+from backendgen.naming import bounded_name
 
 AVAILABILITY = {"small": 99.0, "medium": 99.5, "large": 99.9, "enterprise": 99.95}
 """Availability objective per answered scale."""
@@ -43,7 +44,11 @@ def monitoring_blueprint(source: BlueprintInput) -> MonitoringObservabilitySpec:
     key = _key_entities(source.core)
     slos = [SloSpec(name="api_availability", availability_percent=availability)]
     slos += [
-        SloSpec(name=f"{e.module}_latency", entity=e.name, availability_percent=availability)
+        SloSpec(
+            name=bounded_name(e.module, "_latency", 41),
+            entity=e.name,
+            availability_percent=availability,
+        )
         for e in key
     ]
     alerts = [

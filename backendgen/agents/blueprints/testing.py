@@ -16,6 +16,7 @@ from backendgen.agents.testing_qa import (
     ScenarioSpec,
     TestingQaSpec,
 )
+from backendgen.naming import bounded_name
 
 LOAD = {
     "small": (5, 20, 800),
@@ -125,7 +126,7 @@ def testing_blueprint(source: BlueprintInput) -> TestingQaSpec:
     derived = [i for e in core.entities if e.name not in covered for i in _invalid(e)]
     scenarios = [
         ScenarioSpec(
-            name=f"{e.module}_lifecycle",
+            name=bounded_name(e.module, "_lifecycle", 48),
             entity=e.name,
             steps=["create", "read", "list", "update", "delete"],
             description=f"A {e.name} can be created, read, listed, updated and deleted.",
