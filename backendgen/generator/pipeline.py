@@ -326,7 +326,7 @@ def generate(
                     say(f"warning: {UNREACHABLE}: every agent falls back to its blueprint")
                 else:
                     say(f"warning: {agent.name} fell back to its blueprint: {reason}")
-            return spec_ready(progress, outcome)
+            return spec_ready(progress, outcome, since=started)
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
             committing = commit_started(progress, agent.name)
@@ -347,7 +347,7 @@ def generate(
                 agent_trailers(outcome.report, outcome.spec),
             )
             report.agents.append(outcome.report)
-            commit_finished(progress, outcome.report, committing)
+            commit_finished(progress, outcome.report, committing, since=started)
 
         outcomes = run_dag(AGENTS, run_one, lambda o: o.spec, commit, options.max_parallel)
         report.savings = measured_savings(list(outcomes.values()))

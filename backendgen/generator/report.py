@@ -28,6 +28,12 @@ class AgentReport:
     requests: int = 0
     retries: int = 0
     commit: str = ""
+    started_s: float | None = None
+    """When the agent started, in seconds from the generation's start (None: not timed)."""
+    ready_s: float | None = None
+    """When its spec was ready, likewise."""
+    finished_s: float | None = None
+    """When its commit was made, likewise."""
 
 
 @dataclass
