@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import timed  # bench/timing.py, beside this script
+from timing import stats, timed, write_result  # bench/timing.py, beside this script
 
 from tests.fakes import running_server
 from tests.test_llm_wire import consistent_model, openai_new_args
@@ -46,7 +46,7 @@ def _generate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--first-token", type=float, default=0.5)
     parser.add_argument("--tokens-per-second", type=float, default=50.0)
     parser.add_argument("--batch-size", type=int, default=4, help="entities per core request")
@@ -75,20 +75,24 @@ def main() -> None:
                     )
                 )
         requests_before = len(fake.requests)
-        warm = _generate(fake.base_url, root / "warm", root / "cache-3-0", 3, options.batch_size)
+        warm = [
+            _generate(fake.base_url, root / f"warm{run}", root / "cache-3-0", 3, options.batch_size)
+            for run in range(options.runs)
+        ]
         report = json.loads((root / "p3-0" / ".backendgen" / "report.json").read_text())
         results |= {
             "runs": options.runs,
-            "sequential_median_s": round(statistics.median(times[1]), 2),
-            "dag_parallel_median_s": round(statistics.median(times[3]), 2),
+            "sequential_s": stats(times[1], 2),
+            "dag_parallel_s": stats(times[3], 2),
             "speedup": round(statistics.median(times[1]) / statistics.median(times[3]), 2),
             "requests_per_backend": report["totals"]["requests"],
             "tokens_per_backend": report["totals"]["prompt_tokens"]
             + report["totals"]["completion_tokens"],
-            "warm_cache_s": round(warm, 2),
+            "cost_usd_per_backend": report["totals"]["cost_usd"],
+            "warm_cache_s": stats(warm, 2),
             "warm_cache_requests": len(fake.requests) - requests_before,
         }
-    print(json.dumps(results, indent=2))
+    write_result("llm", results)
 
 
 if __name__ == "__main__":
