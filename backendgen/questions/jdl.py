@@ -104,9 +104,9 @@ from backendgen.naming import (
     snake,
 )
 from backendgen.questions.domain import DomainSpec
+from backendgen.questions.domain_input import JDL_SUFFIXES
 
-JDL_SUFFIXES: tuple[str, ...] = (".jdl", ".jh")
-"""File suffixes read as JDL."""
+__all__ = ["JDL_SUFFIXES", "load_jdl"]
 
 MAX_NAME_LENGTH = 48
 """Longest entity, enum, field or value name the spec accepts (below PostgreSQL's 63 bytes)."""
