@@ -54,10 +54,12 @@ lint: $(INSTALLED)
 # (never into the repository); Node and npm come from Debian when missing.
 BENCH_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/backendgen-bench
 JHIPSTER := $(BENCH_CACHE)/jhipster/node_modules/.bin/jhipster
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(JHIPSTER):
-	command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
+	command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		nodejs npm; }
 	mkdir -p $(BENCH_CACHE)/jhipster
 	npm install --prefix $(BENCH_CACHE)/jhipster --no-audit --no-fund --loglevel=error \
 		generator-jhipster@8
