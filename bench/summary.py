@@ -8,7 +8,6 @@ Run with `make bench` (last), or alone: `python bench/summary.py`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from timing import RESULTS

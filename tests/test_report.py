@@ -211,3 +211,18 @@ def test_timeline_lanes_reasks_and_fallbacks() -> None:
     assert 'stroke="#b3261e" stroke-width="3"' in page  # the fallback bar's outline
     assert page.count('class="agent-bar"') == 4
     assert "note (n:1)" in page
+
+
+def test_without_its_report_file_the_page_comes_from_the_commits(
+    project: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(project, bare, symlinks=True)
+    report = json.loads((bare / ".backendgen" / "report.json").read_text())
+    (bare / ".backendgen" / "report.json").unlink()
+    page = _html(bare, tmp_path / "bare.html")
+    assert "No timeline" in page
+    texts = set(_parsed(page).texts)
+    for agent in report["agents"]:
+        assert agent["name"] in texts
+        assert agent["commit"][:10] in texts
