@@ -125,10 +125,10 @@ def main() -> None:
         }
         os.environ.update(env)  # the helpers' git commands use the same identity
         template = _template(root)
-        by_size = {
-            str(size): _measure(root, template, size, options.runs, env) for size in options.sizes
-        }
-    write_result("update", {"runs": options.runs, "by_entities": by_size})
+        by_size: dict[str, object] = {}
+        for size in options.sizes:  # written after each size: the largest takes longest
+            by_size[str(size)] = _measure(root, template, size, options.runs, env)
+            write_result("update", {"runs": options.runs, "by_entities": by_size})
 
 
 if __name__ == "__main__":
