@@ -50,11 +50,29 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check backendgen tests bench template_extensions
 	$(BIN)/mypy backendgen template_extensions
 
-bench: $(INSTALLED)
+# JHipster 8 (9 needs Node 22) for the comparison, installed with npm into a cache folder
+# (never into the repository); Node and npm come from Debian when missing.
+BENCH_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/backendgen-bench
+JHIPSTER := $(BENCH_CACHE)/jhipster/node_modules/.bin/jhipster
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(JHIPSTER):
+	command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		nodejs npm; }
+	mkdir -p $(BENCH_CACHE)/jhipster
+	npm install --prefix $(BENCH_CACHE)/jhipster --no-audit --no-fund --loglevel=error \
+		generator-jhipster@8
+
+# Each benchmark writes bench/results/NAME.json; summary.py writes bench/results/SUMMARY.md.
+bench: $(INSTALLED) $(JHIPSTER)
 	$(BIN)/python bench/bench_new.py
+	$(BIN)/python bench/bench_jhipster.py --jhipster $(JHIPSTER)
 	$(BIN)/python bench/bench_llm.py
-	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_update.py
+	$(BIN)/python bench/bench_make_test.py
+	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/summary.py
 
 # Append one release of the template (copier.yml, templates/, template_extensions/ at REV) to
 # the bundle shipped in the package: `make release-template VERSION=0.2.0 REV=HEAD`.

@@ -22,6 +22,7 @@ from backendgen import __version__
 from backendgen.agents.providers import settings_from_environment
 from backendgen.agents.registry import AGENT_NAMES
 from backendgen.commands import project as project_commands
+from backendgen.commands import report as report_command
 from backendgen.commands import update as update_command
 from backendgen.commands import verify as verify_command
 from backendgen.errors import BackendgenError, ConflictError, UserInputError
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     project_commands.add_parsers(commands)
     update_command.add_parsers(commands)
     verify_command.add_parsers(commands)
+    report_command.add_parsers(commands)
     schema = commands.add_parser("schema", help="print a JSON Schema (for editors)")
     schema.add_argument("which", choices=sorted(SCHEMAS), help="which document")
     schema.set_defaults(handler=_schema)

@@ -1,21 +1,21 @@
 """Benchmark: `backendgen new --defaults` against plain `copier copy` of the same template.
 
 Both commands render the same template version with the same answers (backendgen's recorded
-answers, slots included, are handed to copier as a data file). Reports the median of N runs
-of each and their ratio; run with `make bench`.
+answers, slots included, are handed to copier as a data file). The runs alternate, so machine
+load hits both alike. Reports the median, min and max wall time and peak RSS of N runs of each
+and the ratio of the medians; run with `make bench`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
 from pathlib import Path
 
 import yaml
-from timing import timed  # bench/timing.py, beside this script
+from timing import BIN, measured, stats, timed, write_result  # bench/timing.py
 
 
 def main() -> None:
@@ -31,14 +31,16 @@ def main() -> None:
         src, ref = answers.pop("_src_path"), answers.pop("_commit")
         data_file = root / "answers.yml"
         data_file.write_text(yaml.safe_dump(answers))
-        backendgen_times, copier_times = [], []
+        backendgen_times, copier_times, backendgen_rss, copier_rss = [], [], [], []
         for run in range(options.runs):
-            backendgen_times.append(
-                timed("backendgen", "new", str(root / f"bg{run}"), "--defaults", env=env)
+            seconds, rss, _ = measured(
+                [str(BIN / "backendgen"), "new", str(root / f"bg{run}"), "--defaults"], env=env
             )
-            copier_times.append(
-                timed(
-                    "copier",
+            backendgen_times.append(seconds)
+            backendgen_rss.append(rss)
+            seconds, rss, _ = measured(
+                [
+                    str(BIN / "copier"),
                     "copy",
                     "--quiet",
                     "--trust",
@@ -49,20 +51,25 @@ def main() -> None:
                     str(data_file),
                     src,
                     str(root / f"cp{run}"),
-                    env=env,
-                )
+                ],
+                env=env,
             )
+            copier_times.append(seconds)
+            copier_rss.append(rss)
         files = sum(1 for p in (root / "bg0").rglob("*") if p.is_file() and ".git" not in p.parts)
         result = {
             "runs": options.runs,
             "files_generated": files,
-            "backendgen_new_median_s": round(statistics.median(backendgen_times), 3),
-            "copier_copy_median_s": round(statistics.median(copier_times), 3),
+            "backendgen_new_s": stats(backendgen_times),
+            "copier_copy_s": stats(copier_times),
+            "backendgen_new_peak_rss_mib": stats(backendgen_rss, 1),
+            "copier_copy_peak_rss_mib": stats(copier_rss, 1),
+            "ratio": round(
+                statistics.median(backendgen_times) / statistics.median(copier_times), 2
+            ),
+            "goal_ratio": 1.5,
         }
-        result["ratio"] = round(
-            result["backendgen_new_median_s"] / result["copier_copy_median_s"], 2
-        )
-        print(json.dumps(result, indent=2))
+        write_result("new_vs_copier", result)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ carries the slots. Run with `make bench`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -20,7 +19,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import timed  # bench/timing.py, beside this script
+from timing import timed, write_result  # bench/timing.py, beside this script
 
 from tests.helpers import synthetic_domain
 
@@ -68,17 +67,15 @@ def main() -> None:
         slope, intercept = _slope_and_intercept(
             [float(size) for size in SIZES], [medians[size] for size in SIZES]
         )
-        print(
-            json.dumps(
-                {
-                    "runs": options.runs,
-                    "median_s_by_entities": {str(k): round(v, 3) for k, v in medians.items()},
-                    "seconds_per_entity": round(slope, 4),
-                    "fixed_cost_s": round(intercept, 3),
-                    "answers_file_bytes_by_entities": {str(k): v for k, v in answers_bytes.items()},
-                },
-                indent=2,
-            )
+        write_result(
+            "scale",
+            {
+                "runs": options.runs,
+                "median_s_by_entities": {str(k): round(v, 3) for k, v in medians.items()},
+                "seconds_per_entity": round(slope, 4),
+                "fixed_cost_s": round(intercept, 3),
+                "answers_file_bytes_by_entities": {str(k): v for k, v in answers_bytes.items()},
+            },
         )
 
 

@@ -2,7 +2,8 @@
 # Install the validators of tests/validators.py; safe to run again (installs only what is missing).
 #   tests/install-validators.sh VENV     e.g. tests/install-validators.sh .venv
 # Python tools go into VENV with pip, promtool comes from Debian's `prometheus` package, and the
-# dashboard type check (TypeScript + @grafana/schema) from tests/node with `npm ci`.
+# dashboard type check (TypeScript + @grafana/schema) from tests/node with `npm ci`; Debian's
+# `chromium` renders the HTML report.
 set -euo pipefail
 
 venv="${1:?usage: tests/install-validators.sh VENV}"
@@ -27,6 +28,8 @@ command -v promtool >/dev/null 2>&1 || apt_packages+=(prometheus)
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     || apt_packages+=(postgresql)
+# Headless Chromium renders the HTML report (tests/test_report_chromium.py).
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
     ${sudo} apt-get update -qq
     DEBIAN_FRONTEND=noninteractive ${sudo} apt-get install -y -qq --no-install-recommends \

@@ -469,7 +469,7 @@ def generate(
                     say(f"warning: {reason}: every agent falls back to its blueprint")
                 else:
                     say(f"warning: {agent.name} fell back to its blueprint: {reason}")
-            return spec_ready(progress, outcome)
+            return spec_ready(progress, outcome, since=started)
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
             committing = commit_started(progress, agent.name)
@@ -490,7 +490,7 @@ def generate(
                 agent_trailers(outcome.report, outcome.spec),
             )
             report.agents.append(outcome.report)
-            commit_finished(progress, outcome.report, committing)
+            commit_finished(progress, outcome.report, committing, since=started)
 
         outcomes = run_dag(
             AGENTS,

@@ -61,16 +61,22 @@ class _Outcome(Protocol):
 Outcome = TypeVar("Outcome", bound=_Outcome)
 
 
-def spec_ready(progress: Progress, outcome: Outcome) -> Outcome:
+def spec_ready(progress: Progress, outcome: Outcome, since: float | None = None) -> Outcome:
     """Tell ``progress`` that an agent's spec is computed, when it listens for that.
 
     Args:
         progress: The generation's progress.
         outcome: The agent's outcome; its report has the source, tokens and the spec's time.
+        since: When the generation began (``time.perf_counter``): the report then records when
+            the agent started (now less the spec's time) and when its spec was ready.
 
     Returns:
         ``outcome``.
     """
+    if since is not None:
+        ready = time.perf_counter() - since
+        outcome.report.ready_s = round(ready, 4)
+        outcome.report.started_s = round(max(0.0, ready - outcome.report.seconds), 4)
     if isinstance(progress, CommitProgress):
         progress.agent_ready(outcome.report)
     return outcome
@@ -91,15 +97,21 @@ def commit_started(progress: Progress, name: str) -> float:
     return time.perf_counter()
 
 
-def commit_finished(progress: Progress, report: AgentReport, started: float) -> None:
+def commit_finished(
+    progress: Progress, report: AgentReport, started: float, since: float | None = None
+) -> None:
     """Add the commit's time to the agent's own time, and tell ``progress`` it is done.
 
     Args:
         progress: The generation's progress.
         report: The agent's report, with its commit.
         started: What :func:`commit_started` returned.
+        since: When the generation began: the report then records when the commit was made.
     """
-    report.seconds = round(report.seconds + time.perf_counter() - started, 4)
+    now = time.perf_counter()
+    report.seconds = round(report.seconds + now - started, 4)
+    if since is not None:
+        report.finished_s = round(now - since, 4)
     progress.agent_finished(report)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import copier
+import copier._main as copier_main
 import jinja2
 import yaml
 from copier.errors import CopierError
@@ -16,6 +18,31 @@ from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.template_source import TemplateRef
 
 ANSWERS_FILE = ".copier-answers.yml"
+
+
+class _OutsideGitWorker(copier_main.Worker):
+    """Copier's worker for a destination no git repository holds.
+
+    Copier asks git, once per rendered file, whether the destination's index must learn the
+    file's executable bit (a ``git config`` subprocess each: about a third of a scaffold's
+    time). Outside every repository the answer is always no (git has no index there, so
+    Copier's own check ends at ``git ls-files`` failing), so this worker skips the question.
+    """
+
+    def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
+        """Nothing to sync: no git index holds the destination."""
+
+
+_SKIPS_INDEX_SYNC = hasattr(copier_main.Worker, "_sync_git_index_executable_bit")
+"""Whether this Copier has the per-file check (9.19 does); else Copier's own run_copy."""
+
+
+def _outside_git(project: Path) -> bool:
+    """Whether no git repository can hold ``project`` (no ``.git`` up the tree, no GIT_DIR)."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return False
+    start = project.resolve()
+    return not any((folder / ".git").exists() for folder in (start, *start.parents))
 
 
 def render(
@@ -53,18 +80,21 @@ def render(
         with warnings.catch_warnings():
             # Rendering a template checkout with local changes is expected in development.
             warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
-            copier.run_copy(
-                template.src,
-                project,
-                data=dict(data),
-                vcs_ref=template.vcs_ref,
-                defaults=not interactive,
-                overwrite=True,
-                quiet=True,
-                skip_tasks=True,
-                unsafe=template.trusted,
-                exclude=list(exclude),
-            )
+            options: dict[str, Any] = {
+                "data": dict(data),
+                "vcs_ref": template.vcs_ref,
+                "defaults": not interactive,
+                "overwrite": True,
+                "quiet": True,
+                "skip_tasks": True,
+                "unsafe": template.trusted,
+                "exclude": list(exclude),
+            }
+            if _SKIPS_INDEX_SYNC and _outside_git(project):
+                with _OutsideGitWorker(src_path=template.src, dst_path=project, **options) as w:
+                    w.run_copy()
+            else:
+                copier.run_copy(template.src, project, **options)
     except ValueError as error:
         raise UserInputError(str(error).strip().splitlines()[0]) from None
     except copier.errors.UnsafeTemplateError:

@@ -31,6 +31,12 @@ class AgentReport:
     replayed: int = 0
     """Answers replayed from the cache instead of being asked for again."""
     commit: str = ""
+    started_s: float | None = None
+    """When the agent started, in seconds from the generation's start (None: not timed)."""
+    ready_s: float | None = None
+    """When its spec was ready, likewise."""
+    finished_s: float | None = None
+    """When its commit was made, likewise."""
 
 
 @dataclass

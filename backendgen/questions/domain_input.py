@@ -12,7 +12,10 @@ from pathlib import Path
 
 from backendgen.errors import UserInputError
 from backendgen.questions.domain import DomainSpec, load_yaml_domain
-from backendgen.questions.jdl import JDL_SUFFIXES, load_jdl
+
+JDL_SUFFIXES: tuple[str, ...] = (".jdl", ".jh")
+"""Suffixes read as JDL (``backendgen.questions.jdl``, imported only for such a file: its
+parser loads lark and builds its grammar, which a YAML or catalogue domain never needs)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ def load_domain_input(path: Path, application: str | None = None) -> DomainInput
         UserInputError: If the file is missing, unparseable or not a valid domain.
     """
     if path.suffix.lower() in JDL_SUFFIXES:
+        from backendgen.questions.jdl import load_jdl
+
         domain, answers, warnings = load_jdl(path, application)
         return DomainInput(domain, answers, warnings)
     if application is not None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from backendgen.agents.core_backend import FieldType
+from backendgen.questions.domain_input import JDL_SUFFIXES
 
-JDL_SUFFIXES: tuple[str, ...] = (".jdl", ".jh")
-"""File suffixes read as JDL."""
+__all__ = ["JDL_SUFFIXES"]
 
 MAX_NAME_LENGTH = 48
 """Longest entity, enum, field or value name the spec accepts (below PostgreSQL's 63 bytes)."""

@@ -1,0 +1,1 @@
+"""``backendgen report``: a generated project's agents, domain, permissions and commits."""

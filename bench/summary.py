@@ -1,0 +1,165 @@
+"""Write ``bench/results/SUMMARY.md`` from the JSON results the benchmarks wrote beside it.
+
+Each section quotes medians with their min-max range, the ratios, and the command that made
+the figures; a result that is missing (its benchmark was not run) is said to be missing.
+Run with `make bench` (last), or alone: `python bench/summary.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from timing import RESULTS
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _s(value: dict[str, Any], unit: str = "s") -> str:
+    return f"{value['median']} {unit} ({value['min']}-{value['max']})"
+
+
+def _command(result: dict[str, Any]) -> str:
+    return f"`python bench/{result['command']}` ({result['finished_at']})"
+
+
+def _new(result: dict[str, Any]) -> list[str]:
+    return [
+        "## a. `backendgen new --defaults` against plain `copier copy`",
+        "",
+        "| | wall time, median (min-max) | peak RSS, median |",
+        "|---|---|---|",
+        f"| `backendgen new --defaults` | {_s(result['backendgen_new_s'])} | "
+        f"{result['backendgen_new_peak_rss_mib']['median']} MiB |",
+        f"| `copier copy` (same template, same answers) | {_s(result['copier_copy_s'])} | "
+        f"{result['copier_copy_peak_rss_mib']['median']} MiB |",
+        "",
+        f"Ratio {result['ratio']}x (goal <= {result['goal_ratio']}x, "
+        f"{'met' if result['ratio'] <= result['goal_ratio'] else 'NOT met'}); "
+        f"{result['files_generated']} files; {result['runs']} interleaved runs. {_command(result)}",
+    ]
+
+
+def _jhipster(result: dict[str, Any]) -> list[str]:
+    lines = [
+        f"## b. backendgen against JHipster {result['jhipster_version']}",
+        "",
+        "| file | JHipster `jdl --skip-client --skip-install --skip-git` | "
+        "`backendgen new --domain FILE --defaults` | faster | less memory | "
+        "files (JH / bg) | test functions (JH / bg) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in result["files"].items():
+        jh, bg = row["jhipster"], row["backendgen"]
+        lines.append(
+            f"| {name} | {_s(jh['wall_s'])}, {jh['peak_rss_mib']['median']} MiB | "
+            f"{_s(bg['wall_s'])}, {bg['peak_rss_mib']['median']} MiB | {row['speedup']}x | "
+            f"{row['memory_ratio']}x | {jh['files']} / {bg['files']} | "
+            f"{jh['test_functions']} / {bg['test_functions']} |"
+        )
+    lines += [
+        "",
+        f"Goal: >= 5x faster. {result['runs']} interleaved runs per file; peak RSS is the "
+        f"largest process of each tree. {_command(result)}",
+    ]
+    return lines
+
+
+def _llm(result: dict[str, Any]) -> list[str]:
+    latency = result["latency"]
+    return [
+        "## c. LLM mode at realistic latency (loopback OpenAI-compatible server)",
+        "",
+        f"Simulated latency: {latency['first_token_s']} s to the first token, "
+        f"{latency['tokens_per_s']} tokens/s; {result['batch_size']} entities per core request.",
+        "",
+        "| | wall time, median (min-max) |",
+        "|---|---|",
+        f"| sequential (`--max-parallel 1`) | {_s(result['sequential_s'])} |",
+        f"| DAG-parallel (`--max-parallel 3`) | {_s(result['dag_parallel_s'])} |",
+        f"| cached rerun | {_s(result['warm_cache_s'])} |",
+        "",
+        f"Speedup {result['speedup']}x; {result['requests_per_backend']} requests and "
+        f"{result['tokens_per_backend']} tokens per backend, cost "
+        f"${result['cost_usd_per_backend']}; the cached rerun sent "
+        f"{result['warm_cache_requests']} requests. {_command(result)}",
+    ]
+
+
+def _update(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "## d. `backendgen update` against plain `copier update`",
+        "",
+        "| entities | `backendgen update` | `copier update` | ratio | answers file |",
+        "|---|---|---|---|---|",
+    ]
+    for size, row in result["by_entities"].items():
+        lines.append(
+            f"| {size} | {_s(row['backendgen_update_s'])} | {_s(row['copier_update_s'])} | "
+            f"{row['ratio']}x | {row['answers_file_bytes']} bytes |"
+        )
+    lines += ["", f"{result['runs']} interleaved runs per size. {_command(result)}"]
+    return lines
+
+
+def _make_test(result: dict[str, Any]) -> list[str]:
+    tests = ", ".join(f"{n} {kind}" for kind, n in result["tests"].items())
+    return [
+        "## e. The generated project's `make test` (defaults)",
+        "",
+        f"{_s(result['make_test_s'])} for {tests} (the environment already installed). "
+        f"{_command(result)}",
+    ]
+
+
+def _scale(result: dict[str, Any]) -> list[str]:
+    medians = ", ".join(f"{k} entities {v} s" for k, v in result["median_s_by_entities"].items())
+    return [
+        "## Scale (blueprint mode)",
+        "",
+        f"{medians}: {result['seconds_per_entity']} s per entity over a fixed "
+        f"{result['fixed_cost_s']} s. {_command(result)}",
+    ]
+
+
+SECTIONS = {
+    "new_vs_copier": _new,
+    "jhipster": _jhipster,
+    "llm": _llm,
+    "update": _update,
+    "generated_make_test": _make_test,
+    "scale": _scale,
+}
+
+
+def main() -> None:
+    lines = ["# Benchmark summary", ""]
+    machine: dict[str, Any] | None = None
+    for name, section in SECTIONS.items():
+        result = _load(name)
+        if result is None:
+            lines += [f"## {name}", "", f"Missing: `bench/results/{name}.json` was not written."]
+        else:
+            machine = machine or result["machine"]
+            lines += section(result)
+        lines.append("")
+    if machine:
+        lines += [
+            "## Machine",
+            "",
+            f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
+            f"{machine['platform']}; Python {machine['python']}, {machine['copier']}, "
+            f"{machine['git']}, node {machine['node']}; load average at the end of the first "
+            f"benchmark {machine['load_average']}.",
+            "",
+        ]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "SUMMARY.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
