@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import Match
 
 from core.schemas.common import FieldError, Problem, ValidationProblem
 from core.services.errors import InvalidReferenceError, NotFoundError, ServiceError
@@ -77,15 +77,25 @@ def problem_response(
     return ProblemResponse(body.model_dump(mode="json"), status_code=code, headers=headers)
 
 
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+"""Methods a 405's ``Allow`` may name."""
+
+
 def _allowed_methods(request: Request) -> str:
-    """List every method some route serves on the request's path (for a 405's ``Allow``)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods:
-            match, _ = route.matches(request.scope)
-            if match != Match.NONE:
-                methods |= route.methods
-    return ", ".join(sorted(methods))
+    """List every method some route serves on the request's path (for a 405's ``Allow``).
+
+    Each method is tried against the application's routes as the router would, so routes of
+    included routers count too, however the framework nests them.
+    """
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 def _http_error(request: Request, error: Exception) -> ProblemResponse:
