@@ -78,7 +78,7 @@ RESERVED_PREFIX = "App"
 """What a reserved entity or enum name gets prepended (``User`` -> ``AppUser``)."""
 
 GENERATED_MODULE_NAMES: frozenset[str] = frozenset(
-    {"common", "crud", "deps", "enums", "errors", "health"}
+    {"common", "crud", "deps", "enums", "errors", "health", "openapi"}
 )
 """Modules of the skeleton in the packages where every entity adds ``<module>.py``.
 

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from backendgen.agents.registry import AGENT_NAMES
+from tests.helpers import synthetic_domain
 
 BACKENDGEN = Path(sys.executable).with_name("backendgen")
 
@@ -225,7 +226,11 @@ def test_ctrl_c_at_the_domain_file_prompt_exits_130_and_writes_nothing(
 def test_ctrl_c_during_generation_exits_130_and_leaves_nothing(
     tmp_path: Path, sessions: list[Session]
 ) -> None:
-    session = Session(tmp_path, "shop", "--defaults")
+    # A domain of 40 entities: the agents' commits take long enough, even on a loaded machine,
+    # for the interrupt to land while generation is still running.
+    domain = tmp_path / "big.yml"
+    domain.write_text(yaml.safe_dump(synthetic_domain(40)))
+    session = Session(tmp_path, "shop", "--defaults", "--domain", str(domain))
     sessions.append(session)
     session.child.expect_exact("scaffold")
     session.child.sendcontrol("c")

@@ -197,7 +197,11 @@ def test_yaml_domain_survives_regenerating_security(tmp_path: Path) -> None:
     made = run_backendgen("new", str(project), "--domain", str(domain_file), "--defaults")
     assert made.returncode == 0, made.stderr
     generated = _answers(project)["slot_security_compliance"]
-    assert _roles_and_loan_retention(generated) == (["librarian", "patron"], [30])
+    # The domain's roles, then the auditor the blueprint adds for the default regime (gdpr),
+    # as the domain names no audit reader of its own.
+    roles = ["librarian", "patron", "auditor"]
+    assert generated["audit_readers"] == ["auditor"]
+    assert _roles_and_loan_retention(generated) == (roles, [30])
     repo = git.Repo(project)
     before = repo.head.commit.hexsha
     done = run_backendgen(
@@ -207,10 +211,7 @@ def test_yaml_domain_survives_regenerating_security(tmp_path: Path) -> None:
     assert _agents_since(repo, before) == ["security_compliance"]
     answers = _answers(project)
     assert answers["requirements"] == "Audit"
-    assert _roles_and_loan_retention(answers["slot_security_compliance"]) == (
-        ["librarian", "patron"],
-        [30],
-    )
+    assert _roles_and_loan_retention(answers["slot_security_compliance"]) == (roles, [30])
     assert answers["domain_spec"]["roles"][1]["name"] == "patron"
 
 

@@ -27,8 +27,8 @@ from tests.helpers import (
 )
 
 README = "templates/backend/README.md.jinja"
-PYTHON_LINE = "You need Python 3.11 or newer and `make`."
-V2_PYTHON_LINE = "You need Python 3.12 or newer and `make`."
+PYTHON_LINE = "You need Python 3.11 or newer (with its `venv` module) and `make`."
+V2_PYTHON_LINE = "You need Python 3.12 or newer (with its `venv` module) and `make`."
 TEAM_NOTE = "\nTeam note: owned by the payments squad.\n"
 
 
