@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from backendgen.errors import ToolMissingError
+from backendgen.verify.server import free_port
 from backendgen.verify.tools import INSTALL
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_binary(name: str) -> str:
@@ -87,7 +81,7 @@ def start_postgres(root: Path) -> PostgresServer:
         capture_output=True,
         text=True,
     )
-    port = _free_port()
+    port = free_port()
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off"
     subprocess.run(
         _as_postgres_user(

@@ -42,6 +42,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def uvicorn_command(python: str, port: int) -> list[str]:
+    """The command serving a generated project on 127.0.0.1:``port`` with ``python``."""
+    return [
+        python,
+        "-m",
+        "uvicorn",
+        "core.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
+
+
 def _wait(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -106,17 +121,7 @@ def serve(context: Context, name: str) -> Iterator[Served]:
     log = context.work / f"{name}.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            [
-                context.python,
-                "-m",
-                "uvicorn",
-                "core.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
+            uvicorn_command(context.python, port),
             cwd=context.project,
             env=env,
             stdout=handle,

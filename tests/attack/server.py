@@ -6,7 +6,6 @@ Everything else talks HTTP to the running process and reads the project's specs
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -16,17 +15,11 @@ from typing import IO
 
 import httpx
 
+from backendgen.verify.server import free_port, uvicorn_command
 from tests.helpers import project_env
 
 STARTUP_SECONDS = 40.0
 """How long a server may take to answer ``/health``."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_env(database: Path, **settings: str) -> dict[str, str]:
@@ -53,18 +46,8 @@ def migrate(project: Path, env: dict[str, str]) -> None:
 
 
 def server_command(port: int) -> list[str]:
-    """The command serving the project on 127.0.0.1:``port``."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "core.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
+    """The command serving the project on 127.0.0.1:``port`` (as ``backendgen verify`` does)."""
+    return uvicorn_command(sys.executable, port)
 
 
 @dataclass
