@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from copier.errors import CopierError, InteractiveSessionError
 
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.pipeline import resolve_domain
+from backendgen.generator.questions_only import questions_only
 from backendgen.generator.render import untrusted_message
 from backendgen.generator.template_source import TemplateRef
 from backendgen.questions.answers import PROJECT_NAME_PATTERN, Answers, check_partial_answers
@@ -95,15 +97,20 @@ def _pretend_copy(
     *,
     interactive: bool,
 ) -> dict[str, Any]:
-    """Run Copier's questionnaire in a copy that renders and writes nothing; return answers."""
+    """Run Copier's questionnaire in a copy that renders and writes nothing; return answers.
+
+    With the template's files at hand, Copier reads the questions from a view that holds
+    nothing to render (:func:`questions_only`), instead of cloning and walking the template.
+    """
+    view_of_files = questions_only(template.files) if template.files else nullcontext(None)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), view_of_files as view:
             warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
             worker = copier.run_copy(
-                template.src,
+                str(view) if view is not None else template.src,
                 destination,
                 data=dict(data),
-                vcs_ref=template.vcs_ref,
+                vcs_ref=template.vcs_ref if view is None else None,
                 defaults=not interactive,
                 user_defaults=dict(user_defaults),
                 pretend=True,
