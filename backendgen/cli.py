@@ -333,10 +333,10 @@ def _new(args: argparse.Namespace) -> int:
     )
     # Bad flags fail before the first question, not after the last one.
     check_options(options)
-    settings_from_environment(
+    check_description(args.describe, given, args.domain, options)
+    llm = settings_from_environment(
         options.provider, options.model, options.base_url, options.mode, options.model_path
     )
-    check_description(args.describe, given, args.domain, options)
     check_destination(args.destination)
     # Every question is answered before the live display starts: it would draw over prompts.
     collected = collect_answers(
@@ -346,9 +346,11 @@ def _new(args: argparse.Namespace) -> int:
         domain_file=args.domain,
         interactive=interactive,
         application=args.application,
+        can_describe=llm is not None,
     )
     answers = collected.answers
-    if args.describe is not None:  # the designed domain replaces the questionnaire's
+    description = args.describe if args.describe is not None else collected.description
+    if description is not None:  # the designed domain replaces the questionnaire's
         answers = {k: v for k, v in answers.items() if k != "domain"}
     with progress_display(list(AGENT_NAMES)) as progress:
         report = generate(
@@ -357,7 +359,7 @@ def _new(args: argparse.Namespace) -> int:
             domain_file=collected.domain_file,
             options=options,
             progress=progress,
-            description=args.describe,
+            description=description,
         )
     print_report(report, args.destination, next_steps=new_project_next_steps(args.destination))
     return 0

@@ -18,7 +18,11 @@ import pytest
 import yaml
 
 from backendgen.agents.registry import AGENT_NAMES
+from backendgen.generator.questionnaire import CUSTOM_SOURCE_PROMPT, DESCRIPTION_PROMPT
+from backendgen.questions.domain_input import load_domain_input
+from tests.fakes import request_name, running_server
 from tests.helpers import synthetic_domain
+from tests.test_llm_describe import DESCRIPTION, DESIGN, DESIGNER, DesignerModel
 
 BACKENDGEN = Path(sys.executable).with_name("backendgen")
 
@@ -26,6 +30,16 @@ DOWN = "\x1b[B"
 SUBMIT_MULTILINE = "\x1b\r"  # Esc, Enter: submits a multiline answer
 CLEAR_LINE = "\x15"  # Ctrl-U
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+QUESTIONS_BEFORE_DOMAIN = ("Project name (letters, digits", "One sentence on what the service does")
+QUESTIONS_AFTER_DOMAIN = (
+    "Web framework",
+    "Authentication",
+    "Compliance regimes",
+    "Expected scale",
+    "Deployment target",
+    "CI provider",
+)
 
 LIBRARY_DOMAIN = """\
 title: Library
@@ -62,13 +76,15 @@ def _child_env(tmp_path: Path) -> dict[str, str]:
 class Session:
     """``backendgen new DEST`` on a pty, with everything it printed."""
 
-    def __init__(self, tmp_path: Path, destination: str, *args: str) -> None:
+    def __init__(
+        self, tmp_path: Path, destination: str, *args: str, env: dict[str, str] | None = None
+    ) -> None:
         self.screen = io.StringIO()
         self.child = pexpect.spawn(
             str(BACKENDGEN),
             ["new", destination, *args],
             cwd=str(tmp_path),
-            env=_child_env(tmp_path),
+            env=_child_env(tmp_path) | (env or {}),
             dimensions=(40, 120),
             encoding="utf-8",
             timeout=60,
@@ -281,6 +297,47 @@ def test_custom_domain_asks_for_a_file_and_checks_it_as_it_is_typed(
     assert recorded["database"] == "sqlite"
     models = {path.stem for path in (project / "core" / "models").glob("*.py")}
     assert {"member", "loan"} <= models, sorted(models)
+
+
+def test_with_an_llm_the_custom_domain_can_be_described_in_prose(
+    tmp_path: Path, sessions: list[Session]
+) -> None:
+    model = DesignerModel()
+    with running_server(model) as fake:
+        session = Session(
+            tmp_path,
+            "clinic",
+            "-d",
+            "database=sqlite",
+            "--provider",
+            "openai",
+            "--base-url",
+            fake.base_url,
+            env={"OPENAI_API_KEY": "test-key"},
+        )
+        sessions.append(session)
+        for help_text in QUESTIONS_BEFORE_DOMAIN:
+            session.answer(help_text)
+        session.answer("Business domain", DOWN * 6 + "\r")  # Custom domain spec
+        for help_text in QUESTIONS_AFTER_DOMAIN:
+            session.answer(help_text)
+        session.answer("Free-text requirements", SUBMIT_MULTILINE)
+        session.answer(CUSTOM_SOURCE_PROMPT)  # the first choice: a description
+        session.answer(DESCRIPTION_PROMPT, SUBMIT_MULTILINE)
+        session.child.expect_exact("describe the domain in a sentence or more")
+        session.child.send(DESCRIPTION + SUBMIT_MULTILINE)
+        status = session.finish()
+        designs = [body for body in fake.bodies if request_name(body) == DESIGNER]
+    screen = session.screen.getvalue()
+    assert status == 0, screen[-3000:]
+    assert len(designs) == 2  # the first design broke the bounds and was asked again
+    assert DESCRIPTION in str(designs[0]["messages"])
+    project = tmp_path / "clinic"
+    saved = load_domain_input(project / "domain.yml").domain
+    assert [entity.name for entity in saved.entities] == [e["name"] for e in DESIGN["entities"]]
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["domain"] == "custom"
+    assert recorded["database"] == "sqlite"
 
 
 def test_a_domain_file_flag_means_the_domain_question_is_not_asked(

@@ -22,6 +22,7 @@ import jinja2
 import questionary
 from copier.errors import CopierError, InteractiveSessionError
 
+from backendgen.agents.domain_designer import MAX_DESCRIPTION_CHARS
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.pipeline import resolve_domain
 from backendgen.generator.questions_only import questions_only
@@ -41,10 +42,12 @@ class Collected:
     Attributes:
         answers: An answer to every question of ``copier.yml`` but the agents' slots.
         domain_file: The domain spec file (``--domain``, or the one asked for), or None.
+        description: The custom domain described in prose, for the LLM to design, or None.
     """
 
     answers: dict[str, Any]
     domain_file: Path | None
+    description: str | None = None
 
 
 def default_project_name(destination: Path) -> str | None:
@@ -87,6 +90,53 @@ def ask_domain_file() -> Path:
     except EOFError:
         raise UserInputError("no domain spec file given: pass --domain FILE") from None
     return Path(str(typed).strip()).expanduser()
+
+
+CUSTOM_SOURCE_PROMPT = "Custom domain from"
+"""The message of the prompt choosing between a description and a domain file."""
+
+DESCRIBE_CHOICE = "A description in prose, designed by the LLM"
+FILE_CHOICE = "A domain spec file (YAML, or JHipster JDL)"
+
+DESCRIPTION_PROMPT = "Describe the business: what it does, who uses it, the records it keeps"
+"""The message of the prompt asking for the custom domain's description."""
+
+
+def check_description_text(text: str) -> str | bool:
+    """Validate a typed description: True, or what is wrong with it.
+
+    Args:
+        text: The description as typed so far.
+    """
+    if not text.strip():
+        return "describe the domain in a sentence or more"
+    if len(text.strip()) > MAX_DESCRIPTION_CHARS:
+        return f"at most {MAX_DESCRIPTION_CHARS} characters"
+    return True
+
+
+def ask_custom_domain() -> tuple[Path | None, str | None]:
+    """Ask whether the custom domain comes from prose or from a file, then ask for it.
+
+    Returns:
+        ``(None, description)`` or ``(domain_file, None)``.
+
+    Raises:
+        KeyboardInterrupt: On Ctrl-C.
+        UserInputError: When the terminal closes before an answer.
+    """
+    try:
+        source = questionary.select(
+            CUSTOM_SOURCE_PROMPT, choices=[DESCRIBE_CHOICE, FILE_CHOICE]
+        ).unsafe_ask()
+        if source == FILE_CHOICE:
+            return ask_domain_file(), None
+        typed = questionary.text(
+            DESCRIPTION_PROMPT, multiline=True, validate=check_description_text
+        ).unsafe_ask()
+    except EOFError:
+        raise UserInputError("no domain described: pass --describe TEXT or --domain FILE") from None
+    return None, str(typed).strip()
 
 
 def _pretend_copy(
@@ -144,6 +194,7 @@ def collect_answers(
     domain_file: Path | None = None,
     interactive: bool = False,
     application: str | None = None,
+    can_describe: bool = False,
 ) -> Collected:
     """Answer every question: the given answers, then the user's (or the defaults).
 
@@ -157,6 +208,7 @@ def collect_answers(
         domain_file: A ``--domain`` file, or None.
         interactive: Ask on the terminal; else take the defaults.
         application: The JDL application to generate (``--application``), or None.
+        can_describe: An LLM is configured: the custom domain may be described in prose.
 
     Returns:
         The complete answers and the domain file.
@@ -182,5 +234,8 @@ def collect_answers(
     if answers.get("domain") == "custom" and domain_file is None:
         if not interactive:
             resolve_domain(answers, None)  # raises: custom needs a domain file
+        if can_describe:
+            domain_file, description = ask_custom_domain()
+            return Collected(answers, domain_file, description)
         domain_file = ask_domain_file()
     return Collected(answers, domain_file)
