@@ -132,3 +132,38 @@ def test_reasks_go_to_the_front_of_the_request_queue() -> None:
     for thread in [holder, *waiters]:
         thread.join()
     assert order == ["re-ask", "first ask", "another ask"]
+
+
+def test_the_prelude_runs_beside_the_agents_and_before_every_commit() -> None:
+    recorder = _Recorder({})
+    first_agent_ran = threading.Event()
+    prelude_done = threading.Event()
+    committed_after_prelude: list[bool] = []
+
+    def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> SlotSpec:
+        first_agent_ran.set()
+        return recorder.run_one(agent, upstream)
+
+    def prelude() -> None:
+        # Sequential scheduling would run no agent before this returns: the wait times out.
+        assert first_agent_ran.wait(timeout=30), "no agent ran while the prelude ran"
+        prelude_done.set()
+
+    def commit(agent: AgentDefinition, spec: SlotSpec) -> None:
+        committed_after_prelude.append(prelude_done.is_set())
+        recorder.commit(agent, spec)
+
+    run_dag(AGENTS, run_one, lambda s: s, commit, 3, prelude=prelude)
+    assert recorder.commits == [a.name for a in AGENTS]
+    assert committed_after_prelude == [True] * len(AGENTS)
+
+
+def test_a_failing_prelude_ends_the_run_with_its_error() -> None:
+    recorder = _Recorder({})
+
+    def prelude() -> None:
+        raise RuntimeError("scaffold failed")
+
+    with pytest.raises(RuntimeError, match="scaffold failed"):
+        run_dag(AGENTS, recorder.run_one, lambda s: s, recorder.commit, 3, prelude=prelude)
+    assert recorder.commits == []

@@ -20,14 +20,13 @@ from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AGENTS, AgentDefinition, agent_named
 from backendgen.agents.runtime import AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.generator.pipeline import (
-    GenerationOptions,
+from backendgen.generator.agent_outcome import (
     agent_commit_message,
     agent_trailers,
     blueprint_outcome,
-    check_options,
     llm_outcome,
 )
+from backendgen.generator.pipeline import GenerationOptions, check_options
 from backendgen.generator.progress import Progress
 from backendgen.generator.project_state import (
     ProjectState,

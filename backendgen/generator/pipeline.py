@@ -8,52 +8,35 @@ order: spec -> Copier answer ``slot_<agent>`` -> re-render -> one commit with tr
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.providers import raw_create, settings_from_environment
-from backendgen.agents.registry import AGENT_NAMES, AGENTS, AgentDefinition, agent_named
-from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
-from backendgen.agents.spec_base import SlotSpec
+from backendgen.agents.registry import AGENT_NAMES
+from backendgen.agents.runtime import LlmRuntime
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
-from backendgen.generator.git_repo import commit_all, init_repository
+from backendgen.generator.generation import Generation
 from backendgen.generator.llm_cache import DEFAULT_MAX_BYTES, LlmCache
 from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
     SilentProgress,
     TokenProgress,
-    commit_finished,
-    commit_started,
-    spec_ready,
 )
-from backendgen.generator.render import render
-from backendgen.generator.report import AgentReport, Report
+from backendgen.generator.report import Report
 from backendgen.generator.request_queue import RequestQueue
-from backendgen.generator.savings import measured_savings
-from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
-from backendgen.generator.spec_versions import dump_slot
 from backendgen.generator.spend import SpendLedger
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.questions.answers import (
     AGENT_SLOTS,
-    DOMAIN_SPEC_ANSWER,
-    Answers,
     check_partial_answers,
-    parse_answers,
 )
-from backendgen.questions.domain import DomainSpec, load_catalogue_domain
 from backendgen.questions.domain_input import DomainInput, load_domain_input
 
 if TYPE_CHECKING:
@@ -61,9 +44,6 @@ if TYPE_CHECKING:
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
-
-DESIGNED_DOMAIN_FILE = Path("domain.yml")
-"""Where a domain designed from ``--describe`` is saved in the project (a ``--domain`` file)."""
 
 
 @dataclass(frozen=True)
@@ -112,12 +92,6 @@ class GenerationOptions:
     """Allow a ``--template``'s Jinja extensions (the bundled template is always trusted)."""
     application: str | None = None
     """The ``baseName`` of the application to generate from a multi-application JDL file."""
-
-
-def spec_digest(spec: SlotSpec) -> str:
-    """Return the SHA-256 of a spec's canonical JSON (the ``Backendgen-Spec-Sha256`` trailer)."""
-    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def check_options(options: GenerationOptions) -> None:
@@ -222,46 +196,6 @@ def designed_domain(
     return design
 
 
-def save_designed_domain(path: Path, domain: DomainSpec) -> None:
-    """Write a designed domain as a YAML domain file (``--domain`` reads it back as is)."""
-    data = domain.model_dump(mode="json", exclude_defaults=True)
-    path.write_text(
-        "# Designed by the core agent from --describe; edit it and regenerate with\n"
-        f"# backendgen new DEST --domain {path.name}\n"
-        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
-    )
-
-
-def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
-    """Produce one agent's spec from its blueprint, validated against its dependencies."""
-    started = time.perf_counter()
-    draft = agent.blueprint(source)
-    spec = agent.spec_type.model_validate(
-        draft.model_dump(mode="json"), context=source.validation_context()
-    )
-    report = AgentReport(
-        name=agent.name,
-        source="blueprint",
-        model="blueprint",
-        seconds=round(time.perf_counter() - started, 4),
-    )
-    return AgentOutcome(spec, report, full_prompt_tokens=0, sent_prompt_tokens=0)
-
-
-def llm_outcome(
-    agent: AgentDefinition, source: BlueprintInput, runtime: LlmRuntime
-) -> AgentOutcome:
-    """Produce one agent's spec through the LLM (its blueprint on failure).
-
-    The LLM stack (``openai``, ``instructor``) is imported here, on first use, so offline
-    runs do not pay for loading it.
-    """
-    from backendgen.agents.llm_agent import run_llm_agent
-
-    return run_llm_agent(agent, source, runtime)
-
-
 def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
     """Build the LLM runtime the options ask for; None for the ``blueprint`` provider.
 
@@ -295,36 +229,6 @@ def llm_runtime(options: GenerationOptions) -> LlmRuntime | None:
         queue=RequestQueue(options.max_parallel),
         refresh_agents=frozenset(options.refresh_agents),
     )
-
-
-def declared_specs(answers: Answers, domain: DomainSpec) -> dict[str, SlotSpec]:
-    """The declared part of the specs agents may start on: the domain's own core spec."""
-    core = agent_named("core_backend")
-    source = BlueprintInput(answers, domain)
-    spec = core.spec_type.model_validate(
-        core.blueprint(source).model_dump(mode="json"), context=source.validation_context()
-    )
-    return {core.name: spec}
-
-
-def agent_commit_message(agent: AgentDefinition, outcome: AgentOutcome) -> str:
-    """The conventional-commit subject of an agent's commit."""
-    return f"feat({agent.scope}): {agent.name} slot from {outcome.report.source}"
-
-
-def agent_trailers(agent: AgentReport, spec: SlotSpec) -> dict[str, str]:
-    """The ``Backendgen-*`` trailers of an agent's commit."""
-    trailers = {
-        "Backendgen-Agent": agent.name,
-        "Backendgen-Source": agent.source,
-        "Backendgen-Model": agent.model,
-        "Backendgen-Tokens": f"{agent.prompt_tokens}+{agent.completion_tokens}",
-        "Backendgen-Cost-USD": f"{agent.cost_usd:.4f}",
-        "Backendgen-Spec-Sha256": spec_digest(spec),
-    }
-    if agent.fallback_reason:
-        trailers["Backendgen-Fallback-Reason"] = agent.fallback_reason
-    return trailers
 
 
 def checked_input(
@@ -413,11 +317,9 @@ def generate(
     """
     options = options or GenerationOptions()
     progress = progress or SilentProgress()
-    say = progress.line
     given, domain_input, runtime, design = _prepared(
         given, domain_file, options, description, progress
     )
-    provider = runtime.settings.provider if runtime else "blueprint"
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
     # Each agent's commit re-renders only the files that read its slot, when that is knowable:
@@ -426,81 +328,27 @@ def generate(
     slot_renderer = (
         SlotRenderer.for_template(template.files, slot_readers) if template.files else None
     )
+    report = Report(
+        project=str(given.get("project_name", "")),  # Copier's default, once it is known
+        template=template.src,
+        template_ref="",
+        provider=runtime.settings.provider if runtime else "blueprint",
+        max_cost_usd=options.max_cost_usd,
+        design=design.report if design is not None else None,
+    )
     with staged(destination) as project:
-        empty_slots: dict[str, Any] = {slot: {} for slot in AGENT_SLOTS}
-        recorded = render(
-            project, template, {**given, **empty_slots}, interactive=options.interactive
+        generation = Generation(
+            project=project,
+            template=template,
+            given=given,
+            domain=domain_input.domain if domain_input else None,
+            runtime=runtime,
+            design=design,
+            progress=progress,
+            interactive=options.interactive,
+            slot_readers=slot_readers,
+            slot_renderer=slot_renderer,
+            report=report,
+            started=started,
         )
-        answers = parse_answers(recorded)
-        domain = domain_input.domain if domain_input else load_catalogue_domain(answers.domain)
-        if design is not None:
-            save_designed_domain(project / DESIGNED_DOMAIN_FILE, design.domain)
-        repo = init_repository(project)
-        ref = recorded.get("_commit") or template.vcs_ref or "working tree"
-        commit_all(repo, f"chore: scaffold {answers.project_name} from backendgen template {ref}")
-        say(f"scaffold                   {answers.project_name} ({answers.domain}, template {ref})")
-        report = Report(
-            project=answers.project_name,
-            template=template.src,
-            template_ref=str(ref),
-            provider=provider,
-            max_cost_usd=options.max_cost_usd,
-            design=design.report if design is not None else None,
-        )
-        data: dict[str, Any] = {
-            **answers.model_dump(mode="json"),
-            DOMAIN_SPEC_ANSWER: domain.model_dump(mode="json"),  # regenerate rebuilds it
-            **empty_slots,
-        }
-        warned: set[str] = set()  # an unreachable endpoint is reported once, not per agent
-
-        def run_one(agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> AgentOutcome:
-            source = BlueprintInput(answers, domain, upstream)
-            progress.agent_started(agent.name)
-            outcome = (
-                blueprint_outcome(agent, source)
-                if runtime is None
-                else llm_outcome(agent, source, runtime)
-            )
-            reason = outcome.report.fallback_reason
-            if reason and reason not in warned:
-                if reason.startswith(UNREACHABLE):
-                    warned.add(reason)
-                    say(f"warning: {reason}: every agent falls back to its blueprint")
-                else:
-                    say(f"warning: {agent.name} fell back to its blueprint: {reason}")
-            return spec_ready(progress, outcome, since=started)
-
-        def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
-            committing = commit_started(progress, agent.name)
-            data[agent.slot] = dump_slot(agent, outcome.spec)
-            if slot_renderer is not None:
-                slot_renderer.render_slot(project, data, recorded, agent.slot)
-            else:
-                render(
-                    project,
-                    template,
-                    data,
-                    exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
-                    complete=True,
-                )
-            outcome.report.commit = commit_all(
-                repo,
-                agent_commit_message(agent, outcome),
-                agent_trailers(outcome.report, outcome.spec),
-            )
-            report.agents.append(outcome.report)
-            commit_finished(progress, outcome.report, committing, since=started)
-
-        outcomes = run_dag(
-            AGENTS,
-            run_one,
-            lambda o: o.spec,
-            commit,
-            options.max_parallel,
-            declared=declared_specs(answers, domain),
-        )
-        report.savings = measured_savings(list(outcomes.values()))
-        report.seconds = time.perf_counter() - started
-        report.write(project)
-    return report
+        return generation.run(options.max_parallel)

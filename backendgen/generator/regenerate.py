@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.generator.agent_outcome import agent_commit_message, agent_trailers
 from backendgen.generator.cascade import (
     Commit,
     SlotChangeResult,
@@ -20,12 +21,7 @@ from backendgen.generator.cascade import (
     open_for_agent,
     run_agent,
 )
-from backendgen.generator.pipeline import (
-    GenerationOptions,
-    agent_commit_message,
-    agent_trailers,
-    llm_runtime,
-)
+from backendgen.generator.pipeline import GenerationOptions, llm_runtime
 from backendgen.generator.progress import Progress, SilentProgress
 from backendgen.generator.project_state import upstream_specs
 from backendgen.generator.spec_versions import dump_slot

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
+from backendgen.generator.agent_outcome import agent_trailers, blueprint_outcome
 from backendgen.generator.cascade import (
     Commit,
     SlotChangeResult,
@@ -26,12 +27,7 @@ from backendgen.generator.cascade import (
     open_for_agent,
 )
 from backendgen.generator.history import SlotChange, latest_slot_change
-from backendgen.generator.pipeline import (
-    GenerationOptions,
-    agent_trailers,
-    blueprint_outcome,
-    llm_runtime,
-)
+from backendgen.generator.pipeline import GenerationOptions, llm_runtime
 from backendgen.generator.progress import Progress, SilentProgress
 from backendgen.generator.project_state import upstream_specs
 from backendgen.generator.report import AgentReport

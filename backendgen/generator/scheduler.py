@@ -25,8 +25,12 @@ def run_dag(
     max_parallel: int,
     *,
     declared: Mapping[str, SlotSpec] | None = None,
+    prelude: Callable[[], None] | None = None,
 ) -> dict[str, Outcome]:
     """Run every agent as soon as its dependencies are done; commit in topological order.
+
+    A ``prelude`` (the scaffold the commits go on) runs in a worker thread while the agents
+    run; the first commit waits for it, and its error ends the run.
 
     An agent that needs only the declared part of a dependency (``starts_on_declared``, e.g.
     the entity list of the core spec, which the core agent must keep) starts at once on
@@ -39,6 +43,7 @@ def run_dag(
         commit: Called once per agent, in ``agents`` order, with its outcome (blocking).
         max_parallel: Most ``run_one`` calls in flight at once.
         declared: The declared part of dependencies, by agent name (None: always wait).
+        prelude: Work the commits need done first, run alongside the agents (blocking).
 
     Returns:
         Outcomes by agent name.
@@ -58,17 +63,21 @@ def run_dag(
             async with slots:
                 return await asyncio.to_thread(run_one, agent, upstream)
 
+        ready = asyncio.create_task(asyncio.to_thread(prelude)) if prelude is not None else None
         for agent in agents:
             tasks[agent.name] = asyncio.create_task(run(agent), name=agent.name)
         outcomes: dict[str, Outcome] = {}
         try:
+            if ready is not None:
+                await ready
             for agent in agents:
                 outcomes[agent.name] = await tasks[agent.name]
                 await asyncio.to_thread(commit, agent, outcomes[agent.name])
         finally:
-            for task in tasks.values():
+            pending = [*tasks.values(), *([ready] if ready is not None else [])]
+            for task in pending:
                 task.cancel()
-            await asyncio.gather(*tasks.values(), return_exceptions=True)
+            await asyncio.gather(*pending, return_exceptions=True)
         return outcomes
 
     return asyncio.run(main())
