@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
-from backendgen.agents.core_backend import CoreBackendSpec
+from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
 
 Action = Literal["create", "read", "update", "delete"]
@@ -231,7 +231,7 @@ def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> 
     """Check owned entities' paths against the core spec, and least privilege of open sign-up."""
     problems: list[str] = []
     for scope in spec.row_scopes:
-        if core.entity(scope.principal) is None:
+        if core.entity(scope.principal) is None and scope.principal != USERS_TARGET:
             problems.append(f"row scope of '{scope.role}' names unknown entity '{scope.principal}'")
             continue
         for owned in scope.owned:
@@ -253,21 +253,27 @@ def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> 
 
 
 def _path_problems(core: CoreBackendSpec, scope: RowScopeSpec, owned: OwnedEntitySpec) -> list[str]:
-    """Follow ``owned.via`` from the owned entity; it must end at the principal entity."""
+    """Follow ``owned.via`` from the owned entity; it must end at the principal entity.
+
+    The principal ``User`` (the users table) ends a path at a reference to ``User``.
+    """
     current = core.entity(owned.entity)
     if current is None:
         return [f"row scope of '{scope.role}' names unknown entity '{owned.entity}'"]
+    reached = current.name
     for name in owned.via:
-        relationship = next((r for r in current.relationships if r.name == name), None)
+        relationship = (
+            next((r for r in current.relationships if r.name == name), None)
+            if current is not None
+            else None
+        )
         target = core.entity(relationship.target) if relationship else None
-        if target is None:
-            return [
-                f"'{owned.entity}' ownership path: '{current.name}' has no relationship '{name}'"
-            ]
-        current = target
-    if current.name != scope.principal:
+        if relationship is None or (target is None and relationship.target != USERS_TARGET):
+            return [f"'{owned.entity}' ownership path: '{reached}' has no relationship '{name}'"]
+        current, reached = target, relationship.target
+    if reached != scope.principal:
         return [
-            f"'{owned.entity}' ownership path {owned.via} ends at '{current.name}', "
+            f"'{owned.entity}' ownership path {owned.via} ends at '{reached}', "
             f"not at the principal '{scope.principal}'"
         ]
     return []
