@@ -8,6 +8,12 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
 from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
+from backendgen.agents.sox_controls import (
+    DistinctReferencesSpec,
+    ImmutableRecordSpec,
+    MakerCheckerSpec,
+    sox_problems,
+)
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
 
 Action = Literal["create", "read", "update", "delete"]
@@ -130,8 +136,10 @@ class ControlSpec(SpecPart):
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
 
-    schema_version: int = 3
-    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``."""
+    schema_version: int = 4
+    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
+    version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
+    ``sox_distinct_references``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -164,6 +172,25 @@ class SecurityComplianceSpec(SlotSpec):
         ),
     )
 
+    sox_immutable_records: list[ImmutableRecordSpec] = Field(
+        default_factory=list,
+        max_length=40,
+        description=(
+            "SOX: records that no one, administrators included, edits or deletes once final "
+            "(settled, posted); corrections are new, reversing records."
+        ),
+    )
+    sox_maker_checker: list[MakerCheckerSpec] = Field(
+        default_factory=list,
+        max_length=40,
+        description="SOX: approvals a second person must give (the maker is not the checker).",
+    )
+    sox_distinct_references: list[DistinctReferencesSpec] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Pairs of references that must differ, e.g. source and destination account.",
+    )
+
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
         role_names = [r.name for r in self.roles]
@@ -185,6 +212,12 @@ class SecurityComplianceSpec(SlotSpec):
         core = upstream(info, "core_backend")
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
+            problems += sox_problems(
+                core,
+                self.sox_immutable_records,
+                self.sox_maker_checker,
+                self.sox_distinct_references,
+            )
             problems += unknown_entity_fields(
                 core, ((p.entity, None) for p in self.permissions), "permission"
             )
