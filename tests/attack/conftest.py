@@ -176,3 +176,16 @@ def owned_target(
     given = os.environ.get("BACKENDGEN_ATTACK_HEALTHCARE_PROJECT")
     project = Path(given) if given else generated_project(isolated_environment, "healthcare")
     yield from serve(project, tmp_path_factory.mktemp("served-healthcare"))
+
+
+@pytest.fixture(scope="session")
+def fintech_target(
+    isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The fintech project (SOX selected), served.
+
+    ``BACKENDGEN_ATTACK_FINTECH_PROJECT`` replaces the generated fintech project.
+    """
+    given = os.environ.get("BACKENDGEN_ATTACK_FINTECH_PROJECT")
+    project = Path(given) if given else generated_project(isolated_environment, "fintech")
+    yield from serve(project, tmp_path_factory.mktemp("served-fintech"))
