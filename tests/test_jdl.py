@@ -157,8 +157,17 @@ def test_21_points_enum_bounds_and_builtin_user() -> None:
     notes = _field(_entity(domain, "Points"), "notes")
     assert (notes.max_length, notes.required) == (140, False)
     assert _field(_entity(domain, "Points"), "date_value").type == "date"
-    assert all(not e.relationships for e in domain.entities)  # all four point at User
-    assert sum("the built-in User is the backend's own users table" in w for w in warnings) == 4
+    # all four point at the built-in User: a reference to the users table (issue 10)
+    references = {
+        (e.name, r.name, r.target, r.kind) for e in domain.entities for r in e.relationships
+    }
+    assert references == {
+        ("BloodPressure", "user", "User", "many_to_one"),
+        ("Weight", "user", "User", "many_to_one"),
+        ("Points", "user", "User", "many_to_one"),
+        ("Preferences", "user", "User", "one_to_one"),
+    }
+    assert sum("'user_id' references users.id" in w for w in warnings) == 4
     assert answers == {"project_name": "HealthPoints", "database": "postgresql", "auth": "jwt"}
     assert any("authenticationType 'oauth2' mapped to 'jwt'" in w for w in warnings)
     assert any("Points.date renamed to 'date_value'" in w for w in warnings)
@@ -176,13 +185,18 @@ def test_bug_tracker_enums_and_one_to_many_without_names() -> None:
     assert _field(ticket, "type_value").enum == "Type"
     assert [(r.name, r.target, r.kind) for r in ticket.relationships] == [
         ("project", "Project", "many_to_one"),
+        ("assigned_to", "User", "many_to_one"),  # the built-in User: the users table
+        ("reported_by", "User", "many_to_one"),
     ]
     # "Ticket to Attachment" (OneToMany, no field names): the key lives on Attachment.
     attachment = _entity(domain, "Attachment")
     assert [(r.name, r.target) for r in attachment.relationships] == [("ticket", "Ticket")]
     # "Comment{parent} to Comment{child}": the many side's field name is 'child'.
     comment = _entity(domain, "Comment")
-    assert [(r.name, r.target) for r in comment.relationships] == [("child", "Comment")]
+    assert [(r.name, r.target) for r in comment.relationships] == [
+        ("login", "User"),
+        ("child", "Comment"),
+    ]
     assert answers == {"database": "postgresql"}
 
 
@@ -346,7 +360,8 @@ def test_skipped_relationships_and_options(tmp_path: Path) -> None:
         deployment { deploymentType docker-compose, appsFolders [blog] }
         """,
     )
-    assert not _entity(domain, "Post").relationships  # the User relationship is skipped
+    author = _entity(domain, "Post").relationships  # the built-in User: the users table
+    assert [(r.name, r.target, r.required) for r in author] == [("author", "User", False)]
     link = _entity(domain, "PostTag")
     assert [(r.name, r.target) for r in link.relationships] == [("post", "Post"), ("tag", "Tag")]
     text = "\n".join(warnings)

@@ -99,9 +99,67 @@ def test_authority_maps_to_roles_and_user_to_the_users_table(tmp_path: Path) -> 
     )
     domain, _, warnings = load_jdl(path)
     assert [e.name for e in domain.entities] == ["A"]
+    assert [(r.name, r.target, r.column) for r in domain.entities[0].relationships] == [
+        ("user", "User", "user_id")
+    ]
     assert any(w.startswith(f"{path}:4: ") and "roles" in w for w in warnings)
-    assert any(w.startswith(f"{path}:5: ") and "users table" in w for w in warnings)
+    assert any(
+        w.startswith(f"{path}:5: ") and "'user_id' references users.id" in w for w in warnings
+    )
     assert any(w.startswith(f"{path}:2: ") and "built-in Authority" in w for w in warnings)
+
+
+def test_every_kind_of_user_relationship_maps_onto_the_users_table(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "entity A\nentity B\nentity C\nentity D\n"
+        "relationship OneToMany {\n  User{a} to A{owner required}\n}\n"
+        "relationship OneToOne {\n  B{account} to User with builtInEntity\n}\n"
+        "relationship ManyToMany {\n  C{members} to User\n}\n"
+        "relationship ManyToOne {\n  User{d} to D\n}\n",
+    )
+    domain, _, warnings = load_jdl(path)
+    refs = {(e.name, r.name, r.target, r.kind, r.required) for e in domain.entities
+            for r in e.relationships}  # fmt: skip
+    assert refs == {
+        ("A", "owner", "User", "many_to_one", True),
+        ("B", "account", "User", "one_to_one", False),
+        ("CMembers", "c", "C", "many_to_one", True),
+        ("CMembers", "members", "User", "many_to_one", True),
+    }
+    # the users table takes no columns: a key on User is skipped, with file:line and the fix
+    assert [w for w in warnings if "takes no new columns" in w] == [
+        f"{path}:15: ManyToOne User to D: the built-in User is the backend's own users table "
+        "(security/models.py), which takes no new columns: reference skipped; declare it from "
+        "the other side, e.g. 'ManyToOne D{user} to User' (docs/jdl.md)"
+    ]
+
+
+def test_entities_leading_to_user_are_owned_by_the_least_privileged_role(
+    tmp_path: Path,
+) -> None:
+    from backendgen.agents.blueprints.context import BlueprintInput
+    from backendgen.agents.blueprints.security import security_blueprint
+    from backendgen.agents.security_compliance import SecurityComplianceSpec
+    from tests.helpers import SHOP_ANSWERS
+
+    path = _write(
+        tmp_path,
+        "entity Note { title String }\nentity Line { text String }\nentity Tag\n"
+        "relationship ManyToOne {\n  Note{owner required} to User\n"
+        "  Line{note required} to Note\n}\n",
+    )
+    domain, _, _ = load_jdl(path)
+    core = domain.core_spec()
+    source = BlueprintInput(answers=SHOP_ANSWERS, domain=domain, upstream={"core_backend": core})
+    spec = security_blueprint(source)
+    assert [
+        (s.role, s.principal, [(o.entity, o.via) for o in s.owned]) for s in spec.row_scopes
+    ] == [("viewer", "User", [("Note", ["owner"]), ("Line", ["note", "owner"])])]
+    dumped = spec.model_dump()
+    dumped["row_scopes"][0]["owned"][0]["via"] = ["title"]  # a path that does not reach User
+    with pytest.raises(ValueError, match="'Note' has no relationship 'title'"):
+        SecurityComplianceSpec.model_validate(dumped, context={"core_backend": core})
 
 
 def test_an_application_only_file_gives_the_skeleton_with_one_warning(tmp_path: Path) -> None:
@@ -264,7 +322,8 @@ def test_the_module_names_the_renderer_emits_are_all_reserved() -> None:
 
 
 SUBSET: list[tuple[str, list[str]]] = [
-    ("user_entity_to_relationship.jdl", []),  # the built-in User; entities without fields
+    # the built-in User (one-to-one, many-to-one, many-to-many, owned rows), fieldless entities
+    ("sample_user-relationships.jdl", []),
     ("field_comments.jdl", []),  # TestEntity: renamed off pytest's Test* classes
     ("application.jdl", []),  # application only: the skeleton
     ("applications_with_and_without_entities.jdl", ["--application", "app2"]),  # fieldless

@@ -40,9 +40,11 @@ def _migrated(shop: dict[str, Any]) -> tuple[CoreBackendSpec, SecurityCompliance
 def test_a_v1_answer_migrates_to_a_valid_closed_v2_spec(shop: dict[str, Any]) -> None:
     assert shop["slot_security_compliance"]["schema_version"] == 1
     core, security = _migrated(shop)
-    assert security.schema_version == 3
+    assert security.schema_version == 4
     assert security.auth.registration == "closed"
     assert security.audit_readers == []
+    assert security.sox_immutable_records == security.sox_maker_checker == []
+    assert security.sox_distinct_references == []
     modules = {entity.module: entity.name for entity in core.entities}
     roles = [role.name for role in security.roles]
     assert [s.role for s in security.row_scopes] == [r for r in roles[1:] if r in modules]

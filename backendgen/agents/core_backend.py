@@ -80,6 +80,10 @@ API_PREFIX = "/api/v1"
 EXTERNAL = "external_entities"
 """Validation-context key of entity names declared outside a spec (a fan-out group's peers)."""
 
+USERS_TARGET = "User"
+"""Relationship target naming the backend's own users table (``security/models.py``), e.g. an
+entity's owner; ``User`` is a reserved entity name, so no entity can take it."""
+
 DECLARED = "declared_domain"
 """Validation-context key of the domain as declared: a core spec must keep all of it."""
 
@@ -372,7 +376,8 @@ class CoreBackendSpec(SlotSpec):
                 if field.enum is not None and field.enum not in enum_names:
                     problems.append(f"{entity.name}.{field.name} uses unknown enum '{field.enum}'")
             for rel in entity.relationships:
-                if rel.target not in entity_names and rel.target not in external:
+                known = rel.target in entity_names or rel.target == USERS_TARGET
+                if not known and rel.target not in external:
                     problems.append(
                         f"{entity.name}.{rel.name} references unknown entity '{rel.target}'"
                     )

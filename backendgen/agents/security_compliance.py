@@ -7,7 +7,13 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
-from backendgen.agents.core_backend import CoreBackendSpec
+from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
+from backendgen.agents.sox_controls import (
+    DistinctReferencesSpec,
+    ImmutableRecordSpec,
+    MakerCheckerSpec,
+    sox_problems,
+)
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
 
 Action = Literal["create", "read", "update", "delete"]
@@ -130,8 +136,10 @@ class ControlSpec(SpecPart):
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
 
-    schema_version: int = 3
-    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``."""
+    schema_version: int = 4
+    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
+    version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
+    ``sox_distinct_references``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -164,6 +172,25 @@ class SecurityComplianceSpec(SlotSpec):
         ),
     )
 
+    sox_immutable_records: list[ImmutableRecordSpec] = Field(
+        default_factory=list,
+        max_length=40,
+        description=(
+            "SOX: records that no one, administrators included, edits or deletes once final "
+            "(settled, posted); corrections are new, reversing records."
+        ),
+    )
+    sox_maker_checker: list[MakerCheckerSpec] = Field(
+        default_factory=list,
+        max_length=40,
+        description="SOX: approvals a second person must give (the maker is not the checker).",
+    )
+    sox_distinct_references: list[DistinctReferencesSpec] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Pairs of references that must differ, e.g. source and destination account.",
+    )
+
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
         role_names = [r.name for r in self.roles]
@@ -185,6 +212,12 @@ class SecurityComplianceSpec(SlotSpec):
         core = upstream(info, "core_backend")
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
+            problems += sox_problems(
+                core,
+                self.sox_immutable_records,
+                self.sox_maker_checker,
+                self.sox_distinct_references,
+            )
             problems += unknown_entity_fields(
                 core, ((p.entity, None) for p in self.permissions), "permission"
             )
@@ -231,7 +264,7 @@ def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> 
     """Check owned entities' paths against the core spec, and least privilege of open sign-up."""
     problems: list[str] = []
     for scope in spec.row_scopes:
-        if core.entity(scope.principal) is None:
+        if core.entity(scope.principal) is None and scope.principal != USERS_TARGET:
             problems.append(f"row scope of '{scope.role}' names unknown entity '{scope.principal}'")
             continue
         for owned in scope.owned:
@@ -253,21 +286,27 @@ def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> 
 
 
 def _path_problems(core: CoreBackendSpec, scope: RowScopeSpec, owned: OwnedEntitySpec) -> list[str]:
-    """Follow ``owned.via`` from the owned entity; it must end at the principal entity."""
+    """Follow ``owned.via`` from the owned entity; it must end at the principal entity.
+
+    The principal ``User`` (the users table) ends a path at a reference to ``User``.
+    """
     current = core.entity(owned.entity)
     if current is None:
         return [f"row scope of '{scope.role}' names unknown entity '{owned.entity}'"]
+    reached = current.name
     for name in owned.via:
-        relationship = next((r for r in current.relationships if r.name == name), None)
+        relationship = (
+            next((r for r in current.relationships if r.name == name), None)
+            if current is not None
+            else None
+        )
         target = core.entity(relationship.target) if relationship else None
-        if target is None:
-            return [
-                f"'{owned.entity}' ownership path: '{current.name}' has no relationship '{name}'"
-            ]
-        current = target
-    if current.name != scope.principal:
+        if relationship is None or (target is None and relationship.target != USERS_TARGET):
+            return [f"'{owned.entity}' ownership path: '{reached}' has no relationship '{name}'"]
+        current, reached = target, relationship.target
+    if reached != scope.principal:
         return [
-            f"'{owned.entity}' ownership path {owned.via} ends at '{current.name}', "
+            f"'{owned.entity}' ownership path {owned.via} ends at '{reached}', "
             f"not at the principal '{scope.principal}'"
         ]
     return []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backendgen.agents.core_backend import USERS_TARGET
 from backendgen.agents.providers import raw_create, settings_from_environment
 from backendgen.agents.registry import AGENT_NAMES
 from backendgen.agents.runtime import LlmRuntime
@@ -258,7 +259,21 @@ def checked_input(
         answers = {**domain_input.answers, **answers}  # the user's own answers win
         for warning in domain_input.warnings:
             say(f"warning: {warning}")
+        _check_user_references(answers, domain_input)
     return answers, domain_input
+
+
+def _check_user_references(answers: Mapping[str, Any], domain_input: DomainInput) -> None:
+    """Refuse references to ``User`` (the users table) in a backend without its own users."""
+    if answers.get("auth") != "none":
+        return
+    for entity in domain_input.domain.entities:
+        for rel in entity.relationships:
+            if rel.target == USERS_TARGET:
+                raise UserInputError(
+                    f"{entity.name}.{rel.name} references User, the backend's own users table, "
+                    "which a backend without auth does not have: use -d auth=jwt"
+                )
 
 
 def _prepared(

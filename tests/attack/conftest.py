@@ -146,19 +146,46 @@ def open_target(open_project: Path, tmp_path_factory: pytest.TempPathFactory) ->
     yield from serve(open_project, tmp_path_factory.mktemp("served-open"))
 
 
-@pytest.fixture(scope="session", params=["defaults", "healthcare"])
+OWNED_BY_USER = Path(__file__).parent / "owned_by_user.jdl"
+"""A JDL model whose entities lead to JHipster's built-in ``User`` (the users table)."""
+
+
+@pytest.fixture(scope="session", params=["defaults", "healthcare", "jdl-user"])
 def owned_target(
     request: pytest.FixtureRequest,
     isolated_environment: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Target]:
-    """A served project whose spec scopes roles to their own rows: e-commerce, healthcare.
+    """A served project whose spec scopes roles to their own rows: e-commerce, healthcare,
+    and a JDL model owned through the built-in ``User`` (principal ``User``).
 
-    ``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces the generated healthcare project.
+    ``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces the generated healthcare project,
+    ``BACKENDGEN_ATTACK_JDL_USER_PROJECT`` the JDL one.
     """
     if request.param == "defaults":
         yield request.getfixturevalue("target")
         return
+    if request.param == "jdl-user":
+        given = os.environ.get("BACKENDGEN_ATTACK_JDL_USER_PROJECT")
+        args = ["--defaults", "--domain", str(OWNED_BY_USER)]
+        project = (
+            Path(given) if given else generated_project(isolated_environment, "jdl-user", args)
+        )
+        yield from serve(project, tmp_path_factory.mktemp("served-jdl-user"))
+        return
     given = os.environ.get("BACKENDGEN_ATTACK_HEALTHCARE_PROJECT")
     project = Path(given) if given else generated_project(isolated_environment, "healthcare")
     yield from serve(project, tmp_path_factory.mktemp("served-healthcare"))
+
+
+@pytest.fixture(scope="session")
+def fintech_target(
+    isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The fintech project (SOX selected), served.
+
+    ``BACKENDGEN_ATTACK_FINTECH_PROJECT`` replaces the generated fintech project.
+    """
+    given = os.environ.get("BACKENDGEN_ATTACK_FINTECH_PROJECT")
+    project = Path(given) if given else generated_project(isolated_environment, "fintech")
+    yield from serve(project, tmp_path_factory.mktemp("served-fintech"))

@@ -1,4 +1,8 @@
-"""IDOR: a user limited to its own rows cannot read, list, change, delete or create another's."""
+"""IDOR: a user limited to its own rows cannot read, list, change, delete or create another's.
+
+A scope's principal is an entity (the user stands for one of its records, ``principal_id``) or
+``User``, the users table itself (the user's own account is the principal record).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from tests.attack.specs import Specs
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attack")]
 
+USERS = "User"
+"""The principal naming the users table."""
+
 
 def _cases(specs: Specs) -> list[tuple[str, str, str, list[str]]]:
     """(role, principal, entity, path) for each owned entity the role has actions on."""
@@ -23,6 +30,8 @@ def _cases(specs: Specs) -> list[tuple[str, str, str, list[str]]]:
             for name in owned["via"]:
                 rel = next(r for r in current["relationships"] if r["name"] == name)
                 path_ok = path_ok and rel["required"]
+                if rel["target"] == USERS:
+                    break
                 current = specs.entity(rel["target"])
             if path_ok and owned["via"] and specs.actions(scope["role"], owned["entity"]):
                 cases.append((scope["role"], scope["principal"], owned["entity"], owned["via"]))
@@ -47,6 +56,21 @@ def _user(admin: Api, role: str, principal_id: int) -> Api:
     return Api(admin.base_url, admin.specs).sign_in(**credentials)
 
 
+def _owner(admin: Api, role: str, principal: str) -> tuple[int, Api]:
+    """A principal record and a signed-in user of ``role`` standing for it.
+
+    Under the principal ``User`` the record is the user's own account, made by the
+    administrator; otherwise a fresh record of the principal entity.
+    """
+    if principal != USERS:
+        principal_id = admin.create(principal)["id"]
+        return principal_id, _user(admin, role, principal_id)
+    credentials = {"email": f"{role}-{secrets.token_hex(6)}@example.com", "password": "p" * 40}
+    created = admin.call("POST", "/admin/users", json={**credentials, "role": role})
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"]), Api(admin.base_url, admin.specs).sign_in(**credentials)
+
+
 def _denied(response: Any) -> bool:
     return response.status_code in (403, 404)
 
@@ -61,10 +85,8 @@ def test_another_owners_rows_are_out_of_reach(owned_target: Target) -> None:
     cases = _cases(specs)
     assert cases, "no role of the spec is limited to its own rows"
     for role, principal, entity, via in cases:
-        owner_a = admin.create(principal)["id"]
-        owner_b = admin.create(principal)["id"]
+        (owner_a, alice), (_, bob) = _owner(admin, role, principal), _owner(admin, role, principal)
         row_a = admin.create_owned(entity, via, owner_a)
-        alice, bob = _user(admin, role, owner_a), _user(admin, role, owner_b)
         url = f"{specs.route(entity)}/{row_a['id']}"
         actions = specs.actions(role, entity)
         if "read" in actions:
@@ -86,8 +108,8 @@ def test_denials_look_like_missing_rows(owned_target: Target, method: str) -> No
     target = owned_target
     admin = target.admin()
     role, principal, entity, via = _cases(target.specs)[0]
-    row = admin.create_owned(entity, via, admin.create(principal)["id"])
-    stranger = _user(admin, role, admin.create(principal)["id"])
+    row = admin.create_owned(entity, via, _owner(admin, role, principal)[0])
+    stranger = _owner(admin, role, principal)[1]
     url = f"{target.specs.route(entity)}/{row['id']}"
     missing = f"{target.specs.route(entity)}/2147483000"
     kwargs: dict[str, Any] = {"json": {}} if method == "PATCH" else {}

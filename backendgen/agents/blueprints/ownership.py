@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from backendgen.agents.core_backend import CoreBackendSpec
+from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
 from backendgen.agents.security_compliance import OwnedEntitySpec, RowScopeSpec
 from backendgen.questions.domain import RoleHint
 
@@ -31,7 +31,8 @@ def ownership_paths(core: CoreBackendSpec, principal: str) -> list[OwnedEntitySp
                     queue.append(entity.name)
     order = [e.name for e in core.entities]
     return [
-        OwnedEntitySpec(entity=name, via=paths[name]) for name in sorted(paths, key=order.index)
+        OwnedEntitySpec(entity=name, via=paths[name])
+        for name in sorted(paths.keys() & set(order), key=order.index)
     ]
 
 
@@ -41,22 +42,30 @@ def row_scopes(roles: list[RoleHint], core: CoreBackendSpec) -> list[RowScopeSpe
     A role's principal is the one it declares, else the entity named like the role
     (``customer`` -> ``Customer``). Staff roles without such an entity keep the matrix alone.
 
+    When entities refer to the users table (``User``, e.g. JHipster's built-in ``User``), the
+    least-privilege role (the last one) without a principal of its own stands for its user
+    (as does a role declaring ``principal: User``): it sees only the rows that lead to its own
+    account.
+
     Args:
         roles: The roles, the administrator first.
         core: The core spec.
 
     Returns:
-        One scope per role with a principal entity in ``core``.
+        One scope per role with a principal entity in ``core`` (or its user).
     """
     by_module = {e.module: e.name for e in core.entities}
     names = {e.name for e in core.entities}
+    users_owned = ownership_paths(core, USERS_TARGET)
+    if users_owned:
+        names.add(USERS_TARGET)
     scopes: list[RowScopeSpec] = []
     for role in roles[1:]:
         principal = role.principal or by_module.get(role.name)
         if principal in names:
-            scopes.append(
-                RowScopeSpec(
-                    role=role.name, principal=principal, owned=ownership_paths(core, principal)
-                )
-            )
+            owned = users_owned if principal == USERS_TARGET else ownership_paths(core, principal)
+            scopes.append(RowScopeSpec(role=role.name, principal=principal, owned=owned))
+    least = roles[-1] if len(roles) > 1 else None
+    if least is not None and users_owned and all(s.role != least.name for s in scopes):
+        scopes.append(RowScopeSpec(role=least.name, principal=USERS_TARGET, owned=users_owned))
     return scopes

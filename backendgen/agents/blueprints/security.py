@@ -10,6 +10,7 @@ import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.blueprints.ownership import row_scopes
+from backendgen.agents.blueprints.sox import sox_controls
 from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
 from backendgen.agents.security_compliance import (
     AuthSpec,
@@ -158,6 +159,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
     retention = _retention(source)
     minutes = min((TOKEN_MINUTES[r] for r in regimes), default=60)
     strict = any(r in ("hipaa", "pci_dss") for r in regimes)
+    sox = sox_controls(core) if "sox" in regimes and source.answers.auth != "none" else ([], [], [])
     return SecurityComplianceSpec(
         auth=AuthSpec(
             access_token_minutes=minutes,
@@ -173,6 +175,9 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         audit_log=True,
         row_scopes=row_scopes(roles, core),
         audit_readers=readers,
+        sox_immutable_records=sox[0],
+        sox_maker_checker=sox[1],
+        sox_distinct_references=sox[2],
     )
 
 

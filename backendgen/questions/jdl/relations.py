@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from backendgen.agents.core_backend import EntitySpec, FieldSpec, RelationshipSpec
+from backendgen.agents.core_backend import USERS_TARGET, EntitySpec, FieldSpec, RelationshipSpec
 from backendgen.naming import RESERVED_PYTHON_NAMES, pascal, plural, snake
 from backendgen.questions.jdl.base import ImporterBase, first_message
 from backendgen.questions.jdl.model import JdlRelationship
 
+USER_EFFECT = (
+    "the built-in User is the backend's own users table (security/models.py): '{column}' "
+    "references users.id, and the least-privilege role sees only its own rows (docs/jdl.md)"
+)
+"""The warning of a relationship to ``User`` mapped onto a foreign key to the users table."""
+
+USER_SIDE_EFFECT = (
+    "the built-in User is the backend's own users table (security/models.py), which takes "
+    "no new columns: reference skipped; declare it from the other side, e.g. "
+    "'ManyToOne {other}{{user}} to User' (docs/jdl.md)"
+)
+"""The warning of a relationship that would put a foreign key on the users table."""
+
 BUILT_IN_EFFECTS: dict[str, str] = {
-    "User": "the built-in User is the backend's own users table (security/models.py); "
-    "no column is generated for this reference (docs/jdl.md)",
     "Authority": "the built-in Authority maps to the backend's roles (the permission matrix "
     "decides who may do what); no column is generated for this reference (docs/jdl.md)",
 }
@@ -42,6 +53,9 @@ class RelationshipMapper(ImporterBase):
         if not self._wanted(rel):
             return
         builtin = self._builtin_side(rel)
+        if builtin == USERS_TARGET:
+            self._user_relationship(rel, label)
+            return
         if builtin is not None:
             self.warn(rel.line, f"{label}: {BUILT_IN_EFFECTS.get(builtin, BUILT_IN_OTHER)}")
             return
@@ -55,6 +69,35 @@ class RelationshipMapper(ImporterBase):
             self._add_link_entity(rel, label)
         else:
             self._add_relationship(rel)
+
+    def _final(self, name: str) -> str:
+        """The spec name of an entity (JDL name), ``User`` for the built-in users table."""
+        if name == USERS_TARGET and name in self.builtins:
+            return USERS_TARGET
+        return self.entity_names[name]
+
+    def _user_relationship(self, rel: JdlRelationship, label: str) -> None:
+        """Map a relationship to the built-in ``User`` onto a reference to the users table.
+
+        The foreign key sits on the other entity (the users table takes no columns); a link
+        entity carries a many-to-many. A relationship that would put the key on ``User``
+        (``ManyToOne User{a} to A``, ``OneToMany A{users} to User``) is skipped with a warning.
+        """
+        other = rel.target if rel.source.entity == USERS_TARGET else rel.source
+        if other.entity == USERS_TARGET or other.entity not in self.entity_names:
+            self.error(rel.line, f"relationship to unknown entity '{other.entity}'")
+            return
+        key_on_user = (rel.kind == "OneToMany") == (rel.target.entity == USERS_TARGET)
+        if rel.kind != "ManyToMany" and key_on_user:
+            other_name = self.entity_names[other.entity]
+            self.warn(rel.line, f"{label}: {USER_SIDE_EFFECT.format(other=other_name)}")
+            return
+        if rel.kind == "ManyToMany":
+            self._add_link_entity(rel, label)
+            return
+        spec = self._add_relationship(rel)
+        if spec is not None:
+            self.warn(rel.line, f"{label}: {USER_EFFECT.format(column=spec.column)}")
 
     def _wanted(self, rel: JdlRelationship) -> bool:
         """Whether both ends belong to the chosen application (warn when one end does)."""
@@ -85,7 +128,7 @@ class RelationshipMapper(ImporterBase):
 
     def _add_link_entity(self, rel: JdlRelationship, label: str) -> None:
         """Map ``ManyToMany A{b} to B{a}`` onto a link entity with two references."""
-        owner, target = self.entity_names[rel.source.entity], self.entity_names[rel.target.entity]
+        owner, target = self._final(rel.source.entity), self._final(rel.target.entity)
         owner_ref = self._member_name(owner, owner, rel.line, RESERVED_PYTHON_NAMES)
         target_ref = self._member_name(
             owner, rel.source.field or target, rel.line, RESERVED_PYTHON_NAMES
@@ -134,7 +177,7 @@ class RelationshipMapper(ImporterBase):
             ],
         )
 
-    def _add_relationship(self, rel: JdlRelationship) -> None:
+    def _add_relationship(self, rel: JdlRelationship) -> RelationshipSpec | None:
         one_to_many = rel.kind == "OneToMany"
         owner, other = (rel.target, rel.source) if one_to_many else (rel.source, rel.target)
         owner_name = self.entity_names[owner.entity]
@@ -145,16 +188,17 @@ class RelationshipMapper(ImporterBase):
             self._register(owner_name, name, label, rel.line)
             and self._register(owner_name, f"{name}_id", f"{label} column", rel.line)
         ):
-            return
+            return None
         try:
             spec = RelationshipSpec(
                 name=name,
-                target=self.entity_names[other.entity],
+                target=self._final(other.entity),
                 kind="one_to_one" if rel.kind == "OneToOne" else "many_to_one",
                 required=owner.required,
                 description=rel.doc,
             )
         except ValidationError as error:
             self.error(rel.line, f"{label}: {first_message(error)}")
-            return
+            return None
         self.relationships.setdefault(owner_name, []).append(spec)
+        return spec
