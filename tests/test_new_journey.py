@@ -21,8 +21,8 @@ from backendgen.errors import UserInputError
 from backendgen.generator.pipeline import GenerationOptions, generate
 from backendgen.generator.progress import AgentClock, LiveProgress, PlainProgress
 from backendgen.generator.questionnaire import collect_answers, default_project_name
-from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.template_source import resolve_template
+from backendgen.llm.report import AgentReport, Report
 from tests.helpers import run_backendgen
 
 REPO = Path(__file__).resolve().parents[1]

@@ -19,15 +19,19 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.providers import raw_create, settings_from_environment
-from backendgen.agents.registry import AGENT_NAMES, AGENTS, AgentDefinition, agent_named
-from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
+from backendgen.agents.registry import (
+    AGENT_NAMES,
+    AGENT_SLOTS,
+    AGENTS,
+    PLUGIN_PROBLEMS,
+    AgentDefinition,
+    agent_named,
+)
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
+from backendgen.generator.agent_files import AgentFiles, blueprint_outcome
 from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
-from backendgen.generator.llm_cache import DEFAULT_MAX_BYTES, LlmCache
-from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
     SilentProgress,
@@ -37,17 +41,19 @@ from backendgen.generator.progress import (
     spec_ready,
 )
 from backendgen.generator.render import render
-from backendgen.generator.report import AgentReport, Report
-from backendgen.generator.request_queue import RequestQueue
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
-from backendgen.generator.spec_versions import dump_slot
-from backendgen.generator.spend import SpendLedger
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
+from backendgen.llm.llm_cache import DEFAULT_MAX_BYTES, LlmCache
+from backendgen.llm.pricing import load_prices
+from backendgen.llm.providers import raw_create, settings_from_environment
+from backendgen.llm.report import AgentReport, Report
+from backendgen.llm.request_queue import RequestQueue
+from backendgen.llm.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
+from backendgen.llm.spend import SpendLedger
 from backendgen.questions.answers import (
-    AGENT_SLOTS,
     DOMAIN_SPEC_ANSWER,
     Answers,
     check_partial_answers,
@@ -57,7 +63,7 @@ from backendgen.questions.domain import DomainSpec, load_catalogue_domain
 from backendgen.questions.domain_input import DomainInput, load_domain_input
 
 if TYPE_CHECKING:
-    from backendgen.agents.domain_designer import Design
+    from backendgen.llm.domain_designer import Design
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
@@ -213,7 +219,7 @@ def designed_domain(
     """
     if description is None or runtime is None:
         return None
-    from backendgen.agents.domain_designer import design_domain  # loads the LLM stack
+    from backendgen.llm.domain_designer import design_domain  # loads the LLM stack
 
     design = design_domain(description, list(given.get("compliance") or []), runtime)
     for warning in design.warnings:
@@ -233,22 +239,6 @@ def save_designed_domain(path: Path, domain: DomainSpec) -> None:
     )
 
 
-def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
-    """Produce one agent's spec from its blueprint, validated against its dependencies."""
-    started = time.perf_counter()
-    draft = agent.blueprint(source)
-    spec = agent.spec_type.model_validate(
-        draft.model_dump(mode="json"), context=source.validation_context()
-    )
-    report = AgentReport(
-        name=agent.name,
-        source="blueprint",
-        model="blueprint",
-        seconds=round(time.perf_counter() - started, 4),
-    )
-    return AgentOutcome(spec, report, full_prompt_tokens=0, sent_prompt_tokens=0)
-
-
 def llm_outcome(
     agent: AgentDefinition, source: BlueprintInput, runtime: LlmRuntime
 ) -> AgentOutcome:
@@ -257,7 +247,7 @@ def llm_outcome(
     The LLM stack (``openai``, ``instructor``) is imported here, on first use, so offline
     runs do not pay for loading it.
     """
-    from backendgen.agents.llm_agent import run_llm_agent
+    from backendgen.llm.llm_agent import run_llm_agent
 
     return run_llm_agent(agent, source, runtime)
 
@@ -369,6 +359,8 @@ def _prepared(
     A progress display that follows streamed tokens gets them: the answers then stream.
     """
     say = progress.line
+    if PLUGIN_PROBLEMS:  # an installed plugin agent is broken: refuse before writing
+        raise UserInputError(PLUGIN_PROBLEMS[0])
     check_options(options)
     check_description(description, given, domain_file, options)
     answers, domain_input = checked_input(given, domain_file, say, options.application)
@@ -459,7 +451,7 @@ def generate(
             progress.agent_started(agent.name)
             outcome = (
                 blueprint_outcome(agent, source)
-                if runtime is None
+                if runtime is None or agent.template is not None
                 else llm_outcome(agent, source, runtime)
             )
             reason = outcome.report.fallback_reason
@@ -473,17 +465,8 @@ def generate(
 
         def commit(agent: AgentDefinition, outcome: AgentOutcome) -> None:
             committing = commit_started(progress, agent.name)
-            data[agent.slot] = dump_slot(agent, outcome.spec)
-            if slot_renderer is not None:
-                slot_renderer.render_slot(project, data, recorded, agent.slot)
-            else:
-                render(
-                    project,
-                    template,
-                    data,
-                    exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
-                    complete=True,
-                )
+            files = AgentFiles(project, template, data, recorded, slot_renderer, slot_readers)
+            files.write(agent, outcome.spec, answers)
             outcome.report.commit = commit_all(
                 repo,
                 agent_commit_message(agent, outcome),

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
+from backendgen.generator.agent_files import blueprint_outcome
 from backendgen.generator.cascade import (
     Commit,
     SlotChangeResult,
@@ -29,13 +30,12 @@ from backendgen.generator.history import SlotChange, latest_slot_change
 from backendgen.generator.pipeline import (
     GenerationOptions,
     agent_trailers,
-    blueprint_outcome,
     llm_runtime,
 )
 from backendgen.generator.progress import Progress, SilentProgress
 from backendgen.generator.project_state import upstream_specs
-from backendgen.generator.report import AgentReport
 from backendgen.generator.spec_versions import dump_slot, migrate_stored
+from backendgen.llm.report import AgentReport
 
 REVERTS_TRAILER = "Backendgen-Reverts"
 """The trailer of a revert commit naming the commit it undoes."""

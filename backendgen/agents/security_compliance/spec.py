@@ -9,9 +9,7 @@ from pydantic import Field, ValidationInfo, model_validator
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
 from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
-
-Action = Literal["create", "read", "update", "delete"]
-"""A CRUD action on an entity collection."""
+from backendgen.domain.roles import Action
 
 Regime = Literal["gdpr", "hipaa", "sox", "pci_dss"]
 """A compliance regime."""
