@@ -15,8 +15,8 @@ from backendgen.cli import (
     main,
     new_project_next_steps,
     parse_compliance,
-    summary_lines,
 )
+from backendgen.commands.shared import summary_lines
 from backendgen.errors import UserInputError
 from backendgen.generator.pipeline import GenerationOptions, generate
 from backendgen.generator.progress import AgentClock, LiveProgress, PlainProgress
