@@ -49,6 +49,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check backendgen tests bench template_extensions
 	$(BIN)/ruff format --check backendgen tests bench template_extensions
 	$(BIN)/mypy backendgen template_extensions
+	$(BIN)/lint-imports
 
 # JHipster 8 (9 needs Node 22) for the comparison, installed with npm into a cache folder
 # (never into the repository); Node and npm come from Debian when missing.

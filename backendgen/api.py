@@ -18,7 +18,7 @@ from typing import Any
 
 from backendgen.errors import UserInputError
 from backendgen.generator.pipeline import GenerationOptions, generate
-from backendgen.generator.report import REPORT_PATH, AgentReport, Report
+from backendgen.llm.report import REPORT_PATH, AgentReport, Report
 
 LOGGER = logging.getLogger("backendgen")
 """Where the library reports steps (INFO) and warnings such as blueprint fallbacks (WARNING)."""

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from backendgen.agents.registry import AGENT_SLOTS, BUILTIN_AGENTS
 from backendgen.errors import UserInputError
 from backendgen.questions.answers import (
-    BACKENDGEN_ANSWERS,
+    DOMAIN_SPEC_ANSWER,
     Answers,
     check_partial_answers,
+    is_backendgen_answer,
     parse_answers,
 )
 
@@ -20,9 +22,20 @@ COPIER_YML = yaml.safe_load((Path(__file__).resolve().parents[1] / "copier.yml")
 QUESTIONS = {k: v for k, v in COPIER_YML.items() if not k.startswith("_")}
 
 
+BACKENDGEN_ANSWERS = (*AGENT_SLOTS, DOMAIN_SPEC_ANSWER)
+"""The hidden answers: one slot per registered built-in agent, and the declared domain."""
+
+
 def test_model_has_exactly_the_user_questions() -> None:
     user_questions = {k for k in QUESTIONS if k not in BACKENDGEN_ANSWERS}
     assert set(Answers.model_fields) == user_questions
+
+
+def test_copier_yml_asks_exactly_the_registry_slots() -> None:
+    """copier.yml's ``slot_*`` questions are the agent registry's slots, in its order."""
+    slots = [k for k in QUESTIONS if is_backendgen_answer(k) and k != DOMAIN_SPEC_ANSWER]
+    assert slots == list(AGENT_SLOTS)
+    assert len(AGENT_SLOTS) == len(BUILTIN_AGENTS) == 6
 
 
 def test_slots_and_domain_spec_are_hidden_yaml_answers() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from backendgen.agents.core_backend import EntitySpec, FieldSpec
+from backendgen.agents.core_backend import CoreBackendSpec, EntitySpec, FieldSpec
+from backendgen.domain.naming import SNAKE_CASE, UPPER_SNAKE_CASE
 from backendgen.errors import UserInputError
-from backendgen.naming import SNAKE_CASE, UPPER_SNAKE_CASE
-from backendgen.questions.domain import DomainSpec, load_domain_file
-from backendgen.questions.domain_input import load_domain_input
+from backendgen.questions.domain import DomainSpec
+from backendgen.questions.domain_input import load_domain_file, load_domain_input
 from backendgen.questions.jdl import RESERVED_FIELD_NAMES, load_jdl, parse_jdl
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "jdl"
@@ -87,7 +87,7 @@ def test_corpus_file_imports(path: Path) -> None:
         # Every declared entity, plus one link entity per many-to-many relationship.
         declared = {e.name for e in document.entities}
         assert len(domain.entities) == len(declared) + len(many_to_many)
-    core = domain.core_spec()
+    core = CoreBackendSpec(entities=domain.entities, enums=domain.enums)
     assert set(answers) <= {"project_name", "database", "auth"}
     for warning in warnings:
         assert warning.startswith(f"{path}:")

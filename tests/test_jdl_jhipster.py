@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backendgen.agents.blueprints import testing as testing_blueprints
-from backendgen.agents.blueprints.monitoring import monitoring_blueprint
 from backendgen.agents.core_backend import CoreBackendSpec
+from backendgen.agents.monitoring_observability.blueprint import monitoring_blueprint
+from backendgen.agents.testing_qa import blueprint as testing_blueprints
+from backendgen.domain.naming import GENERATED_MODULE_NAMES, PASCAL_CASE, snake
 from backendgen.errors import UserInputError
-from backendgen.naming import GENERATED_MODULE_NAMES, PASCAL_CASE, snake
 from backendgen.questions.domain import load_yaml_domain
 from backendgen.questions.domain_input import load_domain_input
 from backendgen.questions.jdl import load_jdl
@@ -71,7 +71,7 @@ def test_every_jhipster_file_imports_or_is_refused_with_file_and_line(path: Path
         assert "\n" not in message
         return
     assert path.name not in REFUSED, f"{path.name} should be refused"
-    domain_input.domain.core_spec()
+    domain_input.domain.check_references()
     assert all(re.match(r"^.+:\d+: \S", w) for w in domain_input.warnings)
 
 
@@ -139,8 +139,8 @@ def test_entities_leading_to_user_are_owned_by_the_least_privileged_role(
     tmp_path: Path,
 ) -> None:
     from backendgen.agents.blueprints.context import BlueprintInput
-    from backendgen.agents.blueprints.security import security_blueprint
     from backendgen.agents.security_compliance import SecurityComplianceSpec
+    from backendgen.agents.security_compliance.blueprint import security_blueprint
     from tests.helpers import SHOP_ANSWERS
 
     path = _write(
@@ -284,7 +284,7 @@ def test_generated_names_never_break_the_output(tmp_path: Path, names: list[str]
     if refusal:
         assert re.match(rf"^{re.escape(str(path))}:\d+: ", refusal), refusal
         return
-    core = domain.core_spec()
+    core = CoreBackendSpec(entities=domain.entities, enums=domain.enums)
     modules = [snake(e.name) for e in core.entities]
     assert len(set(modules)) == len(modules)
     for entity in core.entities:
@@ -369,7 +369,9 @@ def test_a_multi_application_file_without_application_exits_2(tmp_path: Path) ->
 def test_long_names_are_shortened_or_refused_never_a_traceback(tmp_path: Path) -> None:
     long_entity = _write(tmp_path, "entity AnExtremelyLongEntityNameForLimits { name String }\n")
     domain, _, _ = load_jdl(long_entity)
-    _blueprints_accept(domain.core_spec())  # the SLO and scenario names are shortened
+    _blueprints_accept(
+        CoreBackendSpec(entities=domain.entities, enums=domain.enums)
+    )  # the SLO and scenario names are shortened
     too_long = "Ab" * 24  # 48 characters, its table ab_ab_..._abs is 72
     path = _write(
         tmp_path,

@@ -11,13 +11,13 @@ import pytest
 from openai.types.chat import ChatCompletion
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.blueprints.core import core_blueprint
-from backendgen.agents.fanout import entity_groups
-from backendgen.agents.llm_agent import LlmRuntime, estimate_tokens, run_llm_agent
-from backendgen.agents.providers import LlmSettings
+from backendgen.agents.core_backend.blueprint import core_blueprint
 from backendgen.agents.registry import agent_named
-from backendgen.generator.llm_cache import LlmCache
-from backendgen.generator.pricing import Price
+from backendgen.llm.fanout import entity_groups
+from backendgen.llm.llm_agent import LlmRuntime, estimate_tokens, run_llm_agent
+from backendgen.llm.llm_cache import LlmCache
+from backendgen.llm.pricing import Price
+from backendgen.llm.providers import LlmSettings
 from backendgen.questions.domain import DomainSpec, load_catalogue_domain
 from tests.helpers import SHOP_ANSWERS, synthetic_domain
 

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from backendgen.generator.llm_cache import LlmCache, request_key
+from backendgen.llm.llm_cache import LlmCache, request_key
 
 
 def _answer(index: int, size: int = 100) -> dict[str, Any]:

@@ -18,8 +18,8 @@ import yaml
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AGENTS, agent_named
-from backendgen.agents.runtime import LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
+from backendgen.llm.runtime import LlmRuntime
 from backendgen.questions.domain import load_catalogue_domain
 from tests.fakes import (
     FakeOpenAI,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from backendgen.agents.providers import bundled_gguf
 from backendgen.agents.registry import AGENT_NAMES
+from backendgen.llm.providers import bundled_gguf
 from tests.helpers import project_env, run_backendgen, run_project_tests
 
 pytestmark = pytest.mark.slow

@@ -15,14 +15,14 @@ from backendgen.cli import (
     main,
     new_project_next_steps,
     parse_compliance,
-    summary_lines,
 )
+from backendgen.commands.shared import summary_lines
 from backendgen.errors import UserInputError
 from backendgen.generator.pipeline import GenerationOptions, generate
 from backendgen.generator.progress import AgentClock, LiveProgress, PlainProgress
 from backendgen.generator.questionnaire import collect_answers, default_project_name
-from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.template_source import resolve_template
+from backendgen.llm.report import AgentReport, Report
 from tests.helpers import run_backendgen
 
 REPO = Path(__file__).resolve().parents[1]

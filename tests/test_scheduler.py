@@ -10,8 +10,8 @@ import pytest
 
 from backendgen.agents.registry import AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.generator.request_queue import FIRST_ASK, REASK, RequestQueue
 from backendgen.generator.scheduler import run_dag
+from backendgen.llm.request_queue import FIRST_ASK, REASK, RequestQueue
 
 
 class _Recorder:

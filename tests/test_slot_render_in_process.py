@@ -8,10 +8,10 @@ bundled template on the fast path.
 
 from __future__ import annotations
 
+from backendgen.agents.registry import AGENT_SLOTS
 from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import bundled_template_root
-from backendgen.questions.answers import AGENT_SLOTS
 
 
 def test_the_bundled_template_is_staged_and_rendered_in_process() -> None:

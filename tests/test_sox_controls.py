@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.blueprints.security import security_blueprint
 from backendgen.agents.security_compliance import SecurityComplianceSpec
+from backendgen.agents.security_compliance.blueprint import security_blueprint
 from backendgen.questions.domain import load_catalogue_domain
 from tests.helpers import SHOP_ANSWERS
 

@@ -13,9 +13,9 @@ from backendgen.agents.security_compliance import (
     RoleSpec,
     SecurityComplianceSpec,
 )
-from backendgen.agents.testing_qa import InvalidPayloadSpec
 from backendgen.agents.testing_qa import TestingQaSpec as QaSpec
-from backendgen.naming import kebab, pascal, plural, snake
+from backendgen.domain.naming import kebab, pascal, plural, snake
+from backendgen.domain.samples import InvalidPayloadSpec
 
 
 def _core() -> CoreBackendSpec:

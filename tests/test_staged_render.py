@@ -15,10 +15,10 @@ import pytest
 import yaml
 from pathspec import PathSpec
 
+from backendgen.agents.registry import AGENT_SLOTS
 from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.staging import path_pattern, stage_template
 from backendgen.generator.template_source import bundled_template_root
-from backendgen.questions.answers import AGENT_SLOTS
 from tests.helpers import HOSTILE, hostile_domain, run_backendgen
 
 

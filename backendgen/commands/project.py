@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backendgen.commands import shared
+
 if TYPE_CHECKING:
     from backendgen.generator.cascade import SlotChangeResult
     from backendgen.generator.history import AgentCommit
@@ -14,14 +16,12 @@ if TYPE_CHECKING:
 
 def add_parsers(commands: Any) -> None:
     """Register ``regenerate``, ``revert`` and ``log`` on the CLI's sub-parsers."""
-    from backendgen import cli
-
     again = commands.add_parser("regenerate", help="re-run one agent on a generated project")
     again.add_argument("destination", type=Path, metavar="DEST", help="a generated project")
     again.add_argument("--agent", required=True, help="the agent to re-run")
     again.add_argument("--requirements", help="new free-text requirements")
-    cli.add_trust_option(again)
-    cli.add_llm_options(again)
+    shared.add_trust_option(again)
+    shared.add_llm_options(again)
     again.set_defaults(handler=regenerate_command)
 
     undo = commands.add_parser(
@@ -29,8 +29,8 @@ def add_parsers(commands: Any) -> None:
     )
     undo.add_argument("destination", type=Path, metavar="DEST", help="a generated project")
     undo.add_argument("--agent", required=True, help="the agent to revert")
-    cli.add_trust_option(undo)
-    cli.add_llm_options(undo)  # downstream agents whose inputs change re-run with these
+    shared.add_trust_option(undo)
+    shared.add_llm_options(undo)  # downstream agents whose inputs change re-run with these
     undo.set_defaults(handler=revert_command)
 
     log = commands.add_parser("log", help="list the agents' commits of a generated project")
@@ -42,12 +42,10 @@ def add_parsers(commands: Any) -> None:
 
 def _print_change(result: SlotChangeResult, destination: Path, verb: str) -> int:
     """Print what a slot change did: its report and the downstream agents re-run or kept."""
-    from backendgen import cli
-
     if result.nothing:
         print(result.nothing)
         return 0
-    cli.print_report(result.report, destination, verb)
+    shared.print_report(result.report, destination, verb)
     print(f"downstream re-ran: {', '.join(result.rerun) or 'none'}")
     if result.kept:
         print(f"downstream kept (inputs unchanged): {', '.join(result.kept)}")
@@ -56,15 +54,14 @@ def _print_change(result: SlotChangeResult, destination: Path, verb: str) -> int
 
 def regenerate_command(args: argparse.Namespace) -> int:
     """Run ``backendgen regenerate``."""
-    from backendgen import cli
     from backendgen.generator.regenerate import regenerate
 
-    with cli.progress_display([args.agent]) as progress:
+    with shared.progress_display([args.agent]) as progress:
         result = regenerate(
             args.destination,
             args.agent,
             requirements=args.requirements,
-            options=cli.options_from_args(args, trust=args.trust),
+            options=shared.options_from_args(args, trust=args.trust),
             progress=progress,
         )
     return _print_change(result, args.destination, "regenerated")
@@ -72,14 +69,13 @@ def regenerate_command(args: argparse.Namespace) -> int:
 
 def revert_command(args: argparse.Namespace) -> int:
     """Run ``backendgen revert``."""
-    from backendgen import cli
     from backendgen.generator.revert import revert
 
-    with cli.progress_display([args.agent]) as progress:
+    with shared.progress_display([args.agent]) as progress:
         result = revert(
             args.destination,
             args.agent,
-            options=cli.options_from_args(args, trust=args.trust),
+            options=shared.options_from_args(args, trust=args.trust),
             progress=progress,
         )
     return _print_change(result, args.destination, "reverted")

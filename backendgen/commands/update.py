@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from backendgen.commands import shared
+
 
 def add_parsers(commands: Any) -> None:
     """Register ``update`` on the CLI's sub-parsers."""
-    from backendgen import cli
-
     update = commands.add_parser(
         "update",
         help="move a generated project to another template version (no LLM call)",
@@ -19,7 +19,7 @@ def add_parsers(commands: Any) -> None:
     update.add_argument(
         "--to", metavar="VERSION", help="template version, e.g. v0.2.0 (default: the latest)"
     )
-    cli.add_trust_option(update)
+    shared.add_trust_option(update)
     update.set_defaults(handler=update_command)
 
 

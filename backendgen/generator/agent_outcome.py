@@ -12,9 +12,10 @@ import time
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AgentDefinition, agent_named
-from backendgen.agents.runtime import AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.generator.report import AgentReport
+from backendgen.generator.agent_files import plugin_blueprint
+from backendgen.llm.report import AgentReport
+from backendgen.llm.runtime import AgentOutcome, LlmRuntime
 from backendgen.questions.answers import Answers
 from backendgen.questions.domain import DomainSpec
 
@@ -28,10 +29,13 @@ def spec_digest(spec: SlotSpec) -> str:
 def blueprint_outcome(agent: AgentDefinition, source: BlueprintInput) -> AgentOutcome:
     """Produce one agent's spec from its blueprint, validated against its dependencies."""
     started = time.perf_counter()
-    draft = agent.blueprint(source)
-    spec = agent.spec_type.model_validate(
-        draft.model_dump(mode="json"), context=source.validation_context()
-    )
+    if agent.template is not None:  # a plugin agent: its failures are one line, exit 2
+        spec = plugin_blueprint(agent, source)
+    else:
+        draft = agent.blueprint(source)
+        spec = agent.spec_type.model_validate(
+            draft.model_dump(mode="json"), context=source.validation_context()
+        )
     report = AgentReport(
         name=agent.name,
         source="blueprint",
@@ -49,7 +53,7 @@ def llm_outcome(
     The LLM stack (``openai``, ``instructor``) is imported here, on first use, so offline
     runs do not pay for loading it.
     """
-    from backendgen.agents.llm_agent import run_llm_agent
+    from backendgen.llm.llm_agent import run_llm_agent
 
     return run_llm_agent(agent, source, runtime)
 

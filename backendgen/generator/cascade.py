@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.registry import AGENTS, AgentDefinition, agent_named
-from backendgen.agents.runtime import AgentOutcome, LlmRuntime
+from backendgen.agents.registry import BUILTIN_AGENTS, AgentDefinition, agent_named
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.generator.agent_outcome import (
     agent_commit_message,
@@ -34,9 +33,10 @@ from backendgen.generator.project_state import (
     open_project,
     upstream_specs,
 )
-from backendgen.generator.report import AgentReport, Report
 from backendgen.generator.rerender import rerender_slot
 from backendgen.generator.spec_versions import dump_slot
+from backendgen.llm.report import AgentReport, Report
+from backendgen.llm.runtime import AgentOutcome, LlmRuntime
 
 ANSWERS_READ: dict[str, tuple[str, ...]] = {
     "core_backend": ("project_description", "domain", "compliance", "scale", "requirements"),
@@ -89,7 +89,7 @@ def downstream_of(name: str) -> list[AgentDefinition]:
     """The agents that depend on ``name``, directly or through others, in DAG order."""
     reached = {name}
     found: list[AgentDefinition] = []
-    for agent in AGENTS:
+    for agent in BUILTIN_AGENTS:
         if reached & set(agent.depends_on):
             reached.add(agent.name)
             found.append(agent)

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AGENTS, AgentDefinition
-from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import GitError
+from backendgen.generator.agent_files import AgentFiles
 from backendgen.generator.agent_outcome import (
     agent_commit_message,
     agent_trailers,
@@ -29,8 +29,6 @@ from backendgen.generator.agent_outcome import (
 )
 from backendgen.generator.git_repo import commit_all
 from backendgen.generator.progress import Progress, commit_finished, commit_started, spec_ready
-from backendgen.generator.render import render
-from backendgen.generator.report import Report
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scaffold import (
     DESIGNED_DOMAIN_FILE,
@@ -42,14 +40,15 @@ from backendgen.generator.scaffold import (
 )
 from backendgen.generator.scheduler import run_dag
 from backendgen.generator.slot_render import SlotRenderer
-from backendgen.generator.spec_versions import dump_slot
 from backendgen.generator.staging import StagedTemplate
 from backendgen.generator.template_source import TemplateRef
+from backendgen.llm.report import Report
+from backendgen.llm.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.questions.answers import DOMAIN_SPEC_ANSWER, Answers
 from backendgen.questions.domain import DomainSpec, load_catalogue_domain
 
 if TYPE_CHECKING:
-    from backendgen.agents.domain_designer import Design
+    from backendgen.llm.domain_designer import Design
 
 
 @dataclass
@@ -108,7 +107,7 @@ class Generation:
             AGENTS,
             partial(self.run_agent, answers, domain),
             lambda outcome: outcome.spec,
-            self.commit_agent,
+            partial(self.commit_agent, answers),
             max_parallel,
             declared=declared_specs(answers, domain),
             prelude=self.lay_scaffold if self._scaffold is None else None,
@@ -161,9 +160,9 @@ class Generation:
         """Produce one agent's spec from the answers, domain and its dependencies' specs."""
         source = BlueprintInput(answers, domain, upstream)
         self.progress.agent_started(agent.name)
-        outcome = (
+        outcome = (  # a plugin agent runs its blueprint only (docs/plugins.md)
             blueprint_outcome(agent, source)
-            if self.runtime is None
+            if self.runtime is None or agent.template is not None
             else llm_outcome(agent, source, self.runtime)
         )
         reason = outcome.report.fallback_reason
@@ -175,22 +174,18 @@ class Generation:
                 self.progress.line(f"warning: {agent.name} fell back to its blueprint: {reason}")
         return spec_ready(self.progress, outcome, since=self.started)
 
-    def commit_agent(self, agent: AgentDefinition, outcome: AgentOutcome) -> None:
+    def commit_agent(self, answers: Answers, agent: AgentDefinition, outcome: AgentOutcome) -> None:
         """Write an agent's slot, render the files that read it, and commit (blocking)."""
         committing = commit_started(self.progress, agent.name)
-        self._data[agent.slot] = dump_slot(agent, outcome.spec)
-        if self.slot_renderer is not None:
-            self.slot_renderer.render_slot(
-                self.project, self._data, self.scaffold.recorded, agent.slot
-            )
-        else:
-            render(
-                self.project,
-                self.template,
-                self._data,
-                exclude=self.slot_readers.excludes(agent.slot) if self.slot_readers else (),
-                complete=True,
-            )
+        files = AgentFiles(
+            self.project,
+            self.template,
+            self._data,
+            self.scaffold.recorded,
+            self.slot_renderer,
+            self.slot_readers,
+        )
+        files.write(agent, outcome.spec, answers)
         outcome.report.commit = commit_all(
             self.scaffold.repo,
             agent_commit_message(agent, outcome),

@@ -15,33 +15,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backendgen.agents.core_backend import USERS_TARGET
-from backendgen.agents.providers import raw_create, settings_from_environment
-from backendgen.agents.registry import AGENT_NAMES
-from backendgen.agents.runtime import LlmRuntime
+from backendgen.agents.registry import AGENT_NAMES, AGENT_SLOTS, PLUGIN_PROBLEMS
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
 from backendgen.generator.generation import Generation
-from backendgen.generator.llm_cache import DEFAULT_MAX_BYTES, LlmCache
-from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
     SilentProgress,
     TokenProgress,
 )
-from backendgen.generator.report import Report
-from backendgen.generator.request_queue import RequestQueue
 from backendgen.generator.slot_render import SlotRenderer
-from backendgen.generator.spend import SpendLedger
 from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
+from backendgen.llm.llm_cache import DEFAULT_MAX_BYTES, LlmCache
+from backendgen.llm.pricing import load_prices
+from backendgen.llm.providers import raw_create, settings_from_environment
+from backendgen.llm.report import Report
+from backendgen.llm.request_queue import RequestQueue
+from backendgen.llm.runtime import LlmRuntime
+from backendgen.llm.spend import SpendLedger
 from backendgen.questions.answers import (
-    AGENT_SLOTS,
     check_partial_answers,
 )
 from backendgen.questions.domain_input import DomainInput, load_domain_input
 
 if TYPE_CHECKING:
-    from backendgen.agents.domain_designer import Design
+    from backendgen.llm.domain_designer import Design
 
 PROVIDERS = ("blueprint", "openai", "local")
 """Providers the CLI accepts."""
@@ -188,7 +187,7 @@ def designed_domain(
     """
     if description is None or runtime is None:
         return None
-    from backendgen.agents.domain_designer import design_domain  # loads the LLM stack
+    from backendgen.llm.domain_designer import design_domain  # loads the LLM stack
 
     design = design_domain(description, list(given.get("compliance") or []), runtime)
     for warning in design.warnings:
@@ -288,6 +287,8 @@ def _prepared(
     A progress display that follows streamed tokens gets them: the answers then stream.
     """
     say = progress.line
+    if PLUGIN_PROBLEMS:  # an installed plugin agent is broken: refuse before writing
+        raise UserInputError(PLUGIN_PROBLEMS[0])
     check_options(options)
     check_description(description, given, domain_file, options)
     answers, domain_input = checked_input(given, domain_file, say, options.application)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from backendgen.generator.report import AgentReport
+from backendgen.llm.report import AgentReport
 
 
 class Progress(Protocol):

@@ -15,7 +15,7 @@ from typing import Any
 import git
 from pydantic import ValidationError
 
-from backendgen.agents.registry import AGENT_NAMES, AGENTS, agent_named
+from backendgen.agents.registry import AGENT_NAMES, BUILTIN_AGENTS, agent_named
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import UserInputError
 from backendgen.generator.render import ANSWERS_FILE, read_answers
@@ -41,7 +41,7 @@ class ProjectState:
         """Each agent's recorded slot, as JSON data at its spec's current version, by name."""
         return {
             agent.name: migrate_stored(agent, self.recorded.get(agent.slot) or {}, self.recorded)
-            for agent in AGENTS
+            for agent in BUILTIN_AGENTS
         }
 
     def reload(self) -> None:
@@ -134,7 +134,7 @@ def upstream_specs(slots: Mapping[str, Any], name: str) -> dict[str, SlotSpec]:
     """
     wanted = agent_named(name).depends_on
     specs: dict[str, SlotSpec] = {}
-    for agent in AGENTS:
+    for agent in BUILTIN_AGENTS:
         if agent.name in wanted:
             specs[agent.name] = agent.spec_type.model_validate(
                 slots[agent.name], context=dict(specs)

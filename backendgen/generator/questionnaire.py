@@ -22,12 +22,12 @@ import jinja2
 import questionary
 from copier.errors import CopierError, InteractiveSessionError
 
-from backendgen.agents.domain_designer import MAX_DESCRIPTION_CHARS
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.pipeline import resolve_domain
 from backendgen.generator.questions_only import questions_only
 from backendgen.generator.render import untrusted_message
 from backendgen.generator.template_source import TemplateRef
+from backendgen.llm.domain_designer import MAX_DESCRIPTION_CHARS
 from backendgen.questions.answers import PROJECT_NAME_PATTERN, Answers, check_partial_answers
 from backendgen.questions.domain_input import DomainInput, load_domain_input
 

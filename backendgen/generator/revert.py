@@ -30,8 +30,8 @@ from backendgen.generator.history import SlotChange, latest_slot_change
 from backendgen.generator.pipeline import GenerationOptions, llm_runtime
 from backendgen.generator.progress import Progress, SilentProgress
 from backendgen.generator.project_state import upstream_specs
-from backendgen.generator.report import AgentReport
 from backendgen.generator.spec_versions import dump_slot, migrate_stored
+from backendgen.llm.report import AgentReport
 
 REVERTS_TRAILER = "Backendgen-Reverts"
 """The trailer of a revert commit naming the commit it undoes."""

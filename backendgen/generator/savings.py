@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backendgen.agents.runtime import AgentOutcome
+from backendgen.llm.runtime import AgentOutcome
 
 
 def measured_savings(outcomes: Sequence[AgentOutcome]) -> dict[str, float | int]:

@@ -14,11 +14,12 @@ from typing import Any
 import git
 import yaml
 
+from backendgen.agents.registry import AGENT_SLOTS
 from backendgen.errors import UserInputError
 from backendgen.generator.git_repo import commit_all, init_repository
 from backendgen.generator.render import render
 from backendgen.generator.template_source import TemplateRef
-from backendgen.questions.answers import AGENT_SLOTS, Answers, parse_answers
+from backendgen.questions.answers import Answers, parse_answers
 from backendgen.questions.domain import DomainSpec
 
 DESIGNED_DOMAIN_FILE = Path("domain.yml")

@@ -14,7 +14,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.registry import BUILTIN_AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.template_source import bundled_template_root
@@ -55,7 +55,7 @@ def check_versions() -> None:
             its version and migration).
     """
     known: dict[str, int] = slot_migrations().SLOT_VERSIONS
-    models = {agent.slot: current_version(agent) for agent in AGENTS}
+    models = {agent.slot: current_version(agent) for agent in BUILTIN_AGENTS}
     if known != models:
         raise TemplateError(
             f"slot versions in {MIGRATIONS_FILE} {known} differ from the spec models {models}"

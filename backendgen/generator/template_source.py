@@ -24,7 +24,6 @@ from pathlib import Path
 
 import platformdirs
 
-from backendgen import __version__
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.template_history import (
     TEMPLATE_DIRS,
@@ -33,6 +32,7 @@ from backendgen.generator.template_history import (
     template_digest,
     template_files,
 )
+from backendgen.version import __version__
 
 __all__ = [
     "TEMPLATE_DIRS",

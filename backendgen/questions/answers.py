@@ -20,22 +20,25 @@ PROJECT_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}$"
 Domain = Literal["ecommerce", "healthcare", "fintech", "saas", "education", "logistics", "custom"]
 Regime = Literal["gdpr", "hipaa", "sox", "pci_dss"]
 
-AGENT_SLOTS: tuple[str, ...] = (
-    "slot_core_backend",
-    "slot_security_compliance",
-    "slot_devops_infrastructure",
-    "slot_monitoring_observability",
-    "slot_documentation",
-    "slot_testing_qa",
-)
-"""The Copier answers that carry the agents' slot specs."""
+SLOT_ANSWER_PREFIX = "slot_"
+"""Prefix of the hidden answers carrying the agents' slot specs (``slot_<agent>``); the agent
+registry (``backendgen.agents.registry.AGENT_SLOTS``) lists them."""
 
 DOMAIN_SPEC_ANSWER = "domain_spec"
 """The Copier answer recording the declared domain (a ``DomainSpec`` as JSON), so later runs
 rebuild the same domain: a YAML or JDL file's roles, retention and samples included."""
 
-BACKENDGEN_ANSWERS: tuple[str, ...] = (*AGENT_SLOTS, DOMAIN_SPEC_ANSWER)
-"""The hidden Copier answers backendgen writes itself; users never set them."""
+
+def is_backendgen_answer(key: str) -> bool:
+    """Whether ``key`` is a hidden answer backendgen writes itself (users never set them).
+
+    Args:
+        key: A Copier answer's name.
+
+    Returns:
+        True for an agent's slot (``slot_<agent>``) and the declared domain.
+    """
+    return key.startswith(SLOT_ANSWER_PREFIX) or key == DOMAIN_SPEC_ANSWER
 
 
 class Answers(BaseModel):
@@ -77,7 +80,7 @@ def check_partial_answers(given: Mapping[str, Any]) -> None:
     fields = Answers.model_fields
     blank = Answers.model_construct()  # type: ignore[call-arg]  # validate_assignment target
     for key, value in given.items():
-        if key in BACKENDGEN_ANSWERS or key.startswith("_"):
+        if is_backendgen_answer(key) or key.startswith("_"):
             raise UserInputError(f"answer '{key}' is set by backendgen, not by the user")
         if key not in fields:
             raise UserInputError(f"unknown question '{key}' (known: {', '.join(fields)})")
@@ -101,7 +104,7 @@ def parse_answers(recorded: Mapping[str, Any]) -> Answers:
         UserInputError: When an answer is missing or invalid (one line).
     """
     data = {
-        k: v for k, v in recorded.items() if not k.startswith("_") and k not in BACKENDGEN_ANSWERS
+        k: v for k, v in recorded.items() if not k.startswith("_") and not is_backendgen_answer(k)
     }
     try:
         return Answers.model_validate(data)

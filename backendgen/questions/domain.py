@@ -12,64 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from backendgen.agents.core_backend import CoreBackendSpec, EntitySpec, EnumSpec
-from backendgen.agents.security_compliance import Action
-from backendgen.agents.spec_base import PascalName, ShortText, SnakeName
-from backendgen.agents.testing_qa import InvalidPayloadSpec, JsonScalar
+from backendgen.domain.declared import DomainSpec, RoleHint
+from backendgen.domain.rename import map_reserved_names
 from backendgen.errors import UserInputError
-from backendgen.questions.reserved import map_reserved_names
 
-
-class RoleHint(BaseModel):
-    """A role and what it may do, entity by entity (``"*"`` means every entity)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: SnakeName = Field(description="Role name in snake_case.")
-    description: ShortText = Field(default="", description="Who holds the role.")
-    permissions: dict[str, list[Action]] = Field(
-        default_factory=dict, description="Entity name (or '*') to allowed actions."
-    )
-    principal: PascalName | None = Field(
-        default=None,
-        description=(
-            "Entity whose record stands for a user of this role (e.g. 'Customer'); the role "
-            "then sees and writes only the rows that lead to its own record. Defaults to the "
-            "entity named like the role, if any."
-        ),
-    )
-
-
-class DomainSpec(BaseModel):
-    """A business domain: its entities plus hints for the security, docs and test blueprints."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: ShortText = Field(default="Custom domain", description="Human name of the domain.")
-    summary: ShortText = Field(default="", description="One sentence on the domain.")
-    entities: list[EntitySpec] = Field(
-        description="The domain's entities; an empty list generates the application skeleton."
-    )
-    enums: list[EnumSpec] = Field(default_factory=list, description="Enums fields refer to.")
-    roles: list[RoleHint] = Field(
-        default_factory=list, description="Roles; the first is the administrator."
-    )
-    retention: dict[str, int] = Field(
-        default_factory=dict, description="Entity name to days records are kept."
-    )
-    glossary: dict[str, ShortText] = Field(default_factory=dict, description="Domain terms.")
-    samples: dict[str, dict[str, JsonScalar]] = Field(
-        default_factory=dict, description="Entity name to one valid create payload."
-    )
-    invalid: list[InvalidPayloadSpec] = Field(
-        default_factory=list, description="Payloads the API must reject."
-    )
-
-    def core_spec(self) -> CoreBackendSpec:
-        """Return the core backend spec this domain declares (validated)."""
-        return CoreBackendSpec(entities=self.entities, enums=self.enums)
+__all__ = [
+    "CATALOGUE_PACKAGE",
+    "DomainSpec",
+    "RoleHint",
+    "catalogue_domains",
+    "load_catalogue_domain",
+    "load_yaml_domain",
+    "read_domain_text",
+]
 
 
 CATALOGUE_PACKAGE = "backendgen.catalogue"
@@ -98,25 +55,6 @@ def load_catalogue_domain(name: str) -> DomainSpec:
         raise UserInputError(f"unknown domain '{name}' (catalogue: {known})")
     text = resources.files(CATALOGUE_PACKAGE).joinpath(f"{name}.yml").read_text("utf-8")
     return _validate(yaml.safe_load(text), f"catalogue domain '{name}'")
-
-
-def load_domain_file(path: Path) -> DomainSpec:
-    """Load a user's domain spec (YAML, or JDL by suffix).
-
-    Args:
-        path: The file given with ``--domain``.
-
-    Returns:
-        The validated domain spec.
-
-    Raises:
-        UserInputError: If the file is missing, not YAML, or not a valid domain spec.
-    """
-    if path.suffix.lower() in (".jdl", ".jh"):
-        from backendgen.questions.jdl import load_jdl  # JDL files (jdl imports this module)
-
-        return load_jdl(path)[0]
-    return load_yaml_domain(path)[0]
 
 
 def load_yaml_domain(path: Path) -> tuple[DomainSpec, list[str]]:
@@ -162,7 +100,7 @@ def _validate(data: Any, origin: str) -> DomainSpec:
         raise UserInputError(f"{origin}: a domain spec is a mapping with 'entities'")
     try:
         domain = DomainSpec.model_validate(data)
-        domain.core_spec()
+        domain.check_references()
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -12,10 +12,9 @@ from pathlib import Path
 
 from backendgen.errors import UserInputError
 from backendgen.questions.domain import DomainSpec, load_yaml_domain
+from backendgen.questions.suffixes import JDL_SUFFIXES
 
-JDL_SUFFIXES: tuple[str, ...] = (".jdl", ".jh")
-"""Suffixes read as JDL (``backendgen.questions.jdl``, imported only for such a file: its
-parser loads lark and builds its grammar, which a YAML or catalogue domain never needs)."""
+__all__ = ["JDL_SUFFIXES", "DomainInput", "load_domain_file", "load_domain_input"]
 
 
 @dataclass(frozen=True)
@@ -57,3 +56,18 @@ def load_domain_input(path: Path, application: str | None = None) -> DomainInput
         raise UserInputError(f"{path}: --application needs a JDL file (.jdl, .jh)")
     domain, warnings = load_yaml_domain(path)
     return DomainInput(domain, warnings=warnings)
+
+
+def load_domain_file(path: Path) -> DomainSpec:
+    """Load a user's domain spec (YAML, or JDL by suffix).
+
+    Args:
+        path: The file given with ``--domain``.
+
+    Returns:
+        The validated domain spec.
+
+    Raises:
+        UserInputError: If the file is missing, not YAML, or not a valid domain spec.
+    """
+    return load_domain_input(path).domain

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from backendgen.errors import UserInputError
-from backendgen.generator.report import REPORT_PATH
+from backendgen.llm.report import REPORT_PATH
 
 ANSWERS_FILE = ".copier-answers.yml"
 ACTIONS = ("create", "read", "update", "delete")

@@ -6,7 +6,7 @@ from collections import deque
 
 from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
 from backendgen.agents.security_compliance import OwnedEntitySpec, RowScopeSpec
-from backendgen.questions.domain import RoleHint
+from backendgen.domain.roles import RoleHint
 
 
 def ownership_paths(core: CoreBackendSpec, principal: str) -> list[OwnedEntitySpec]:

@@ -16,7 +16,7 @@ mapped loosely or ignored is one warning line each.
 
 from __future__ import annotations
 
-from backendgen.naming import RESERVED_FIELD_NAMES
+from backendgen.domain.naming import RESERVED_FIELD_NAMES
 from backendgen.questions.jdl.importer import load_jdl
 from backendgen.questions.jdl.model import (
     JdlAnnotation,

@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 from pydantic_core import SchemaError
 
-from backendgen.agents.core_backend import EntitySpec, EnumSpec, FieldSpec, RelationshipSpec
-from backendgen.naming import (
+from backendgen.domain.entities import EntitySpec, EnumSpec, FieldSpec, RelationshipSpec
+from backendgen.domain.naming import (
     MAX_IDENTIFIER_LENGTH,
     PASCAL_CASE,
     SNAKE_CASE,

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from backendgen.agents.core_backend import FieldSpec
-from backendgen.naming import RESERVED_FIELD_NAMES, snake
+from backendgen.domain.entities import FieldSpec
+from backendgen.domain.naming import RESERVED_FIELD_NAMES, snake
 from backendgen.questions.jdl.base import ImporterBase, pattern_problem, with_note
 from backendgen.questions.jdl.model import JdlEntity, JdlField, JdlValidation
 from backendgen.questions.jdl.tables import (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from backendgen.agents.core_backend import EntitySpec
+from backendgen.domain.declared import DomainSpec
+from backendgen.domain.entities import EntitySpec
 from backendgen.errors import UserInputError
-from backendgen.questions.domain import DomainSpec
 from backendgen.questions.jdl.applications import ApplicationMapper
 from backendgen.questions.jdl.base import first_message
 from backendgen.questions.jdl.fields import FieldMapper
@@ -112,7 +112,7 @@ class Importer(FieldMapper, RelationshipMapper, ApplicationMapper):
                 entities=entities,
                 enums=enums,
             )
-            domain.core_spec()
+            domain.check_references()
         except ValidationError as error:
             message = first_message(error)
             raise UserInputError(f"{self.origin}:{self._line_of(message)}: {message}") from None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from backendgen.agents.core_backend import USERS_TARGET, EntitySpec, FieldSpec, RelationshipSpec
-from backendgen.naming import RESERVED_PYTHON_NAMES, pascal, plural, snake
+from backendgen.domain.entities import USERS_TARGET, EntitySpec, FieldSpec, RelationshipSpec
+from backendgen.domain.naming import RESERVED_PYTHON_NAMES, pascal, plural, snake
 from backendgen.questions.jdl.base import ImporterBase, first_message
 from backendgen.questions.jdl.model import JdlRelationship
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from backendgen.agents.core_backend import FieldType
-from backendgen.questions.domain_input import JDL_SUFFIXES
+from backendgen.domain.entities import FieldType
+from backendgen.questions.suffixes import JDL_SUFFIXES
 
 __all__ = ["JDL_SUFFIXES"]
 

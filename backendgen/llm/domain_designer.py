@@ -21,14 +21,14 @@ import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError, ValidationInfo, model_validator
 
-from backendgen.agents.fallback_reasons import fallback_reason
-from backendgen.agents.replay import Usage, gated_create
-from backendgen.agents.runtime import LlmRuntime
+from backendgen.domain.declared import DomainSpec
+from backendgen.domain.rename import map_reserved_names
 from backendgen.errors import LlmRequestError, UserInputError
-from backendgen.generator.pricing import cost_usd
-from backendgen.generator.report import AgentReport
-from backendgen.questions.domain import DomainSpec
-from backendgen.questions.reserved import map_reserved_names
+from backendgen.llm.fallback_reasons import fallback_reason
+from backendgen.llm.pricing import cost_usd
+from backendgen.llm.replay import Usage, gated_create
+from backendgen.llm.report import AgentReport
+from backendgen.llm.runtime import LlmRuntime
 
 DESIGNER = "domain_design"
 """The name the design request is cached and reported under."""
@@ -92,7 +92,7 @@ class DesignedDomain(DomainSpec):
                 f"{len(self.entities)} entities: a designed domain has at most "
                 f"{MAX_DESIGNED_ENTITIES}"
             )
-        self.core_spec()  # relationships and enum references resolve
+        self.check_references()  # relationships and enum references resolve
         problems = _unknown_entity_keys(self)
         if problems:
             raise ValueError("; ".join(problems[:3]))

@@ -14,8 +14,8 @@ import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
-from backendgen.agents.runtime import UNREACHABLE
 from backendgen.errors import LlmRequestError
+from backendgen.llm.runtime import UNREACHABLE
 
 MAX_REASON_CHARS = 200
 """Longest fallback reason (a commit trailer stays readable in ``git log``)."""

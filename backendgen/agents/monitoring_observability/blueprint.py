@@ -11,7 +11,7 @@ from backendgen.agents.monitoring_observability import (
     SloSpec,
     TracingSpec,
 )
-from backendgen.naming import bounded_name
+from backendgen.domain.naming import bounded_name
 
 AVAILABILITY = {"small": 99.0, "medium": 99.5, "large": 99.9, "enterprise": 99.95}
 """Availability objective per answered scale."""

@@ -21,7 +21,7 @@ from backendgen.agents.security_compliance import (
     RoleSpec,
     SecurityComplianceSpec,
 )
-from backendgen.questions.domain import RoleHint
+from backendgen.domain.roles import RoleHint
 
 DEFAULT_ROLES = (
     RoleHint(

@@ -1,6 +1,6 @@
 """What an LLM agent run needs and what it yields, without loading the LLM stack.
 
-:mod:`backendgen.agents.llm_agent` imports ``openai`` and ``instructor``; the pipeline imports
+:mod:`backendgen.llm.llm_agent` imports ``openai`` and ``instructor``; the pipeline imports
 it only when a provider other than ``blueprint`` is chosen, so offline runs start faster.
 """
 
@@ -10,13 +10,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from backendgen.agents.providers import LlmSettings, RawCreate
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.generator.llm_cache import LlmCache
-from backendgen.generator.pricing import Price
-from backendgen.generator.report import AgentReport
-from backendgen.generator.request_queue import RequestQueue
-from backendgen.generator.spend import SpendLedger
+from backendgen.llm.llm_cache import LlmCache
+from backendgen.llm.pricing import Price
+from backendgen.llm.providers import LlmSettings, RawCreate
+from backendgen.llm.report import AgentReport
+from backendgen.llm.request_queue import RequestQueue
+from backendgen.llm.spend import SpendLedger
 
 UNREACHABLE = "endpoint unreachable"
 """How the fallback reason begins when no connection to the endpoint could be made."""

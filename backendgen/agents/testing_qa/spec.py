@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import upstream
 from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
-
-JsonScalar = Annotated[str, StringConstraints(max_length=2000)] | int | float | bool | None
-"""A JSON scalar value as sent in a request body."""
-
-
-class InvalidPayloadSpec(SpecPart):
-    """A request body the API must reject with 422."""
-
-    entity: PascalName = Field(description="Entity whose create endpoint is called.")
-    field: SnakeName = Field(description="Field whose value is wrong.")
-    value: JsonScalar = Field(description="The wrong value sent for that field.")
-    reason: ShortText = Field(description="Why it is invalid (e.g. 'too long', 'wrong type').")
+from backendgen.domain.samples import InvalidPayloadSpec, JsonScalar
 
 
 class SamplePayloadSpec(SpecPart):

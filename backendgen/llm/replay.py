@@ -14,12 +14,12 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
-from backendgen.agents.providers import RawCreate
-from backendgen.agents.runtime import LlmRuntime
 from backendgen.errors import ModelRefusalError
-from backendgen.generator.llm_cache import request_key
-from backendgen.generator.pricing import cost_usd
-from backendgen.generator.request_queue import FIRST_ASK, REASK
+from backendgen.llm.llm_cache import request_key
+from backendgen.llm.pricing import cost_usd
+from backendgen.llm.providers import RawCreate
+from backendgen.llm.request_queue import FIRST_ASK, REASK
+from backendgen.llm.runtime import LlmRuntime
 
 STREAM_CHARS_PER_TOKEN = 4
 """Streamed characters per token, to count an answer's tokens while it arrives."""

@@ -1,7 +1,7 @@
 """LLM providers: any OpenAI-compatible endpoint, or a GGUF model run in-process.
 
 Both are reached through one raw ``create`` callable (the OpenAI chat-completions signature)
-that :mod:`backendgen.agents.llm_agent` wraps with instructor.
+that :mod:`backendgen.llm.llm_agent` wraps with instructor.
 """
 
 from __future__ import annotations

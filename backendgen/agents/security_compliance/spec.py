@@ -15,9 +15,7 @@ from backendgen.agents.sox_controls import (
     sox_problems,
 )
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
-
-Action = Literal["create", "read", "update", "delete"]
-"""A CRUD action on an entity collection."""
+from backendgen.domain.roles import Action
 
 Regime = Literal["gdpr", "hipaa", "sox", "pci_dss"]
 """A compliance regime."""

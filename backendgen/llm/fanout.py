@@ -17,10 +17,10 @@ from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.core_backend import CoreBackendSpec, EnumSpec
-from backendgen.agents.fallback_reasons import one_line
 from backendgen.agents.registry import AgentDefinition
-from backendgen.agents.runtime import AgentOutcome, LlmRuntime
-from backendgen.generator.report import AgentReport
+from backendgen.llm.fallback_reasons import one_line
+from backendgen.llm.report import AgentReport
+from backendgen.llm.runtime import AgentOutcome, LlmRuntime
 
 RunAgent = Callable[[AgentDefinition, BlueprintInput, LlmRuntime], AgentOutcome]
 

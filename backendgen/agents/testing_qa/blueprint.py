@@ -9,14 +9,13 @@ from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.blueprints.regex_example import example_matching
 from backendgen.agents.core_backend import EntitySpec, EnumSpec, FieldSpec
 from backendgen.agents.testing_qa import (
-    InvalidPayloadSpec,
-    JsonScalar,
     LoadProfileSpec,
     SamplePayloadSpec,
     ScenarioSpec,
     TestingQaSpec,
 )
-from backendgen.naming import bounded_name
+from backendgen.domain.naming import bounded_name
+from backendgen.domain.samples import InvalidPayloadSpec, JsonScalar
 
 LOAD = {
     "small": (5, 20, 800),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backendgen.naming import (
+from backendgen.domain.naming import (
     RESERVED_FIELD_NAMES,
     RESERVED_PYTHON_NAMES,
     RESERVED_SUFFIX,

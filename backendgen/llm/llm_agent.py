@@ -13,16 +13,16 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.fallback_reasons import fallback_reason, one_line
-from backendgen.agents.fanout import fan_out_core
 from backendgen.agents.prompts import MAX_DETAIL_LEVEL, build_messages
 from backendgen.agents.registry import AgentDefinition
-from backendgen.agents.replay import Usage, gated_create
-from backendgen.agents.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import LlmRequestError
-from backendgen.generator.pricing import cost_usd
-from backendgen.generator.report import AgentReport
+from backendgen.llm.fallback_reasons import fallback_reason, one_line
+from backendgen.llm.fanout import fan_out_core
+from backendgen.llm.pricing import cost_usd
+from backendgen.llm.replay import Usage, gated_create
+from backendgen.llm.report import AgentReport
+from backendgen.llm.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
 
 # instructor logs every failed attempt at ERROR; backendgen reports them itself, once.
 logging.getLogger("instructor").addHandler(logging.NullHandler())

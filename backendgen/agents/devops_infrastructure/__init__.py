@@ -1,0 +1,7 @@
+"""The ``devops_infrastructure`` agent unit: ``spec``, ``blueprint``, ``task`` and ``agent``.
+
+The package exports the spec module's names (the slot spec and its parts); the agent's
+definition is ``agent.AGENT``.
+"""
+
+from backendgen.agents.devops_infrastructure.spec import *  # noqa: F403

@@ -1,0 +1,7 @@
+"""The ``testing_qa`` agent unit: ``spec``, ``blueprint``, ``task`` and ``agent``.
+
+The package exports the spec module's names (the slot spec and its parts); the agent's
+definition is ``agent.AGENT``.
+"""
+
+from backendgen.agents.testing_qa.spec import *  # noqa: F403

@@ -1,0 +1,19 @@
+"""The ``testing_qa`` agent: its definition, from the units beside it."""
+
+from __future__ import annotations
+
+from backendgen.agents.base import AgentDefinition
+from backendgen.agents.testing_qa.blueprint import testing_blueprint
+from backendgen.agents.testing_qa.spec import TestingQaSpec
+from backendgen.agents.testing_qa.task import TASK, build_context
+
+AGENT = AgentDefinition(
+    name="testing_qa",
+    spec_type=TestingQaSpec,
+    depends_on=("core_backend",),
+    blueprint=testing_blueprint,
+    scope="tests",
+    task=TASK,
+    context=build_context,
+)
+"""The ``testing_qa`` agent."""
