@@ -29,7 +29,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 SLOT_VERSIONS: dict[str, int] = {
     "slot_core_backend": 2,
-    "slot_security_compliance": 3,
+    "slot_security_compliance": 4,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
     "slot_documentation": 1,
@@ -102,6 +102,28 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     return {**old, "audit_readers": []}
 
 
+def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Add ``blind_index`` and ``pci`` to each encrypted field (off), and ``pan_guard`` (off).
+
+    Version 3 encrypted only non-unique string and text fields, so none needs an index; the
+    fields a v4 blueprint would add (other types, unique ones) are left to a regeneration.
+
+    Args:
+        old: The v3 answer (a copy).
+        answers: Every answer of the project (unused).
+
+    Returns:
+        The v4 answer.
+    """
+    del answers
+    fields = [
+        {"blind_index": False, "pci": False, **item}
+        for item in old.get("encrypted_fields", [])
+        if isinstance(item, Mapping)
+    ]
+    return {**old, "encrypted_fields": fields, "pan_guard": False}
+
+
 def core_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
     """Bring a v1 core answer to v2: unchanged, since v2 only relaxed two lower bounds.
 
@@ -123,6 +145,7 @@ MIGRATIONS: dict[tuple[str, int], Migration] = {
     ("slot_core_backend", 1): core_v1_to_v2,
     ("slot_security_compliance", 1): security_v1_to_v2,
     ("slot_security_compliance", 2): security_v2_to_v3,
+    ("slot_security_compliance", 3): security_v3_to_v4,
 }
 """``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
 

@@ -1,7 +1,8 @@
 """Running backends to attack: the defaults project (closed sign-up), an open-sign-up twin,
-and the healthcare project for row ownership.
+the healthcare project for row ownership, and fintech with healthcare for personal data.
 
-``BACKENDGEN_ATTACK_PROJECT`` (and ``..._OPEN_PROJECT``, ``..._HEALTHCARE_PROJECT``) point the
+``BACKENDGEN_ATTACK_PROJECT`` (and ``..._OPEN_PROJECT``, ``..._HEALTHCARE_PROJECT``,
+``..._FINTECH_PROJECT``) point the
 suite at an existing generated project instead, e.g. one made by an older backendgen to show
 the attacks succeeding there.
 """
@@ -147,18 +148,37 @@ def open_target(open_project: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session", params=["defaults", "healthcare"])
-def owned_target(
-    request: pytest.FixtureRequest,
-    isolated_environment: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Target]:
-    """A served project whose spec scopes roles to their own rows: e-commerce, healthcare.
+def owned_target(request: pytest.FixtureRequest) -> Target:
+    """A served project whose spec scopes roles to their own rows: e-commerce, healthcare."""
+    served: Target = request.getfixturevalue(
+        "target" if request.param == "defaults" else "healthcare_target"
+    )
+    return served
 
-    ``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces the generated healthcare project.
-    """
-    if request.param == "defaults":
-        yield request.getfixturevalue("target")
-        return
+
+@pytest.fixture(scope="session")
+def healthcare_target(
+    isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The healthcare project, served (``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces it)."""
     given = os.environ.get("BACKENDGEN_ATTACK_HEALTHCARE_PROJECT")
     project = Path(given) if given else generated_project(isolated_environment, "healthcare")
     yield from serve(project, tmp_path_factory.mktemp("served-healthcare"))
+
+
+@pytest.fixture(scope="session")
+def fintech_target(
+    isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The fintech project, served (``BACKENDGEN_ATTACK_FINTECH_PROJECT`` replaces it)."""
+    given = os.environ.get("BACKENDGEN_ATTACK_FINTECH_PROJECT")
+    project = Path(given) if given else generated_project(isolated_environment, "fintech")
+    yield from serve(project, tmp_path_factory.mktemp("served-fintech"))
+
+
+@pytest.fixture(scope="session", params=["defaults", "healthcare", "fintech"])
+def personal_target(request: pytest.FixtureRequest) -> Target:
+    """A served project holding personal data: e-commerce, healthcare, fintech."""
+    name = {"defaults": "target"}.get(request.param, f"{request.param}_target")
+    target: Target = request.getfixturevalue(name)
+    return target
