@@ -65,7 +65,7 @@ def _text_forms(value: object) -> list[bytes]:
     return [str(value).encode()]
 
 
-def _cells(database: Path) -> Iterator[tuple[str, bytes]]:
+def table_cells(database: Path) -> Iterator[tuple[str, bytes]]:
     """``(table.column, raw bytes)`` of every non-null cell of every table."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
         listed = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -110,7 +110,7 @@ def test_no_personal_value_is_stored_in_plaintext(
             wanted += [(f"{entity}.{field['name']}", form) for form in forms]
     assert wanted
     leaks = set()
-    for place, cell in _cells(personal_target.database):
+    for place, cell in table_cells(personal_target.database):
         for name, form in wanted:
             if cell == form or (len(form) >= SHORTEST_SUBSTRING and form in cell):
                 leaks.add(f"{name} in {place}")
