@@ -26,6 +26,7 @@ ControlFeature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "card_number_guard",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 

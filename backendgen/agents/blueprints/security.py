@@ -156,6 +156,8 @@ def _controls(
         unavailable |= FEATURES_NEEDING_LOGIN
     if not has_encryption:
         unavailable.add("field_encryption")
+    if not source.core.entities:
+        unavailable.add("card_number_guard")
     catalogue = _controls_catalogue()
     return [
         ControlSpec(regime=regime, **control)

@@ -2,14 +2,18 @@
 
 A PAN is 13 to 19 digits, written together or grouped with spaces or dashes, that
 passes the Luhn check. Digits next to further digits belong to a longer number and are not
-a PAN (an IBAN's 20 digits, for instance). The API answers 422 without echoing the value, so a
-card number pasted into a memo or a token field is neither stored nor logged nor returned.
+a PAN. The API answers 422 without echoing the value, so a card number pasted into a memo or a
+token field is neither stored nor logged nor returned.
+
+The guarded fields of a body are its free-text fields (strings without a pattern) and its
+cardholder-data fields (a card token); a field whose pattern fixes another format (an IBAN,
+a phone number) is not guarded, as its digits may pass the Luhn check by chance.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final, Self
+from typing import ClassVar, Final, Self
 
 from pydantic import model_validator
 
@@ -48,13 +52,18 @@ def holds_card_number(text: str) -> bool:
 class CardNumberGuard(RequestModel):
     """Request bodies whose text fields may not hold a card number (mixed into each schema)."""
 
+    card_number_fields: ClassVar[frozenset[str]] = frozenset()
+    """The fields checked: every free-text and cardholder-data field of the body."""
+
     @model_validator(mode="after")
     def _refuse_card_numbers(self) -> Self:
         """Refuse the body when a string field holds a PAN; name the fields, not the value."""
         names = [
             name
             for name, value in self.__dict__.items()
-            if isinstance(value, str) and holds_card_number(value)
+            if name in self.card_number_fields
+            and isinstance(value, str)
+            and holds_card_number(value)
         ]
         if names:
             msg = f"a card number (PAN) may not be stored in {', '.join(sorted(names))}"
