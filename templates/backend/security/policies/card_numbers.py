@@ -1,8 +1,9 @@
 """PCI DSS: card numbers (PANs) are refused wherever a client writes free text.
 
-A PAN is 13 to 19 digits, written together or grouped with spaces or dashes, that
-passes the Luhn check. Digits next to further digits belong to a longer number and are not
-a PAN. The API answers 422 without echoing the value, so a card number pasted into a memo or a
+A PAN is 13 to 19 digits, written together or grouped with spaces or dashes, that starts
+with the major industry identifier of a payment card network (2 to 6: Mastercard, American
+Express, Visa, Discover, UnionPay...) and passes the Luhn check. Digits next to further digits
+belong to a longer number and are not a PAN. The API answers 422 without echoing the value, so a card number pasted into a memo or a
 token field is neither stored nor logged nor returned.
 
 The guarded fields of a body are its free-text fields (strings without a pattern) and its
@@ -28,6 +29,9 @@ PAN_MAX_DIGITS: Final = 19
 _CANDIDATE: Final = re.compile(r"(?<![0-9])[0-9](?:[ -]{0,2}[0-9]){12,}(?![0-9])")
 """A run of at least 13 digits, up to two spaces or dashes allowed between two of them."""
 
+CARD_NETWORK_DIGITS: Final = frozenset("23456")
+"""First digits (major industry identifiers) of payment card numbers."""
+
 
 def luhn_valid(digits: str) -> bool:
     """Whether a string of digits passes the Luhn (mod 10) check."""
@@ -41,10 +45,14 @@ def luhn_valid(digits: str) -> bool:
 
 
 def holds_card_number(text: str) -> bool:
-    """Whether ``text`` contains a PAN-like number (13-19 digits passing Luhn)."""
+    """Whether ``text`` contains a PAN-like number (13-19 digits of a card network, Luhn)."""
     for match in _CANDIDATE.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
-        if PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and luhn_valid(digits):
+        if (
+            PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS
+            and digits[0] in CARD_NETWORK_DIGITS
+            and luhn_valid(digits)
+        ):
             return True
     return False
 
