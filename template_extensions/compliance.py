@@ -42,6 +42,9 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         else None,
         "password_policy": ("security/auth/router.py", "register") if jwt else None,
         "token_expiry": ("security/auth/tokens.py", "decode_access_token") if jwt else None,
+        "card_number_guard": ("security/policies/card_numbers.py", "CardNumberGuard")
+        if security.get("pan_guard")
+        else None,
     }
 
 
@@ -80,6 +83,11 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
         if jwt
         else [],
         "token_expiry": [f"{_UNIT}test_tokens.py::test_expired_token_is_rejected"] if jwt else [],
+        "card_number_guard": [
+            f"{_UNIT}test_card_numbers.py::test_luhn",
+            f"{_UNIT}test_card_numbers.py::test_a_body_holding_a_card_number_is_refused_without_the_number",
+            "tests/integration/test_card_numbers.py::test_every_body_with_text_fields_is_guarded",
+        ],
     }
 
 

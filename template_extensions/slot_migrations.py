@@ -103,10 +103,12 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
 
 
 def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Add the SOX controls to a v3 security answer: none, as v3 enforced none.
+    """Add the SOX controls, blind indexes and the card-number guard to a v3 security answer.
 
-    Which records are final and which actions need a second person is domain knowledge v3
-    never stored; regenerating the security slot derives them for a SOX project.
+    All are off (none, ``blind_index``/``pci`` false, ``pan_guard`` false), as v3 enforced
+    none of them. Which records are final and which actions need a second person is domain knowledge v3
+    never stored; v3 encrypted only non-unique string and text fields, so none needs an index.
+    Regenerating the security slot derives the rest (other types, unique fields).
 
     Args:
         old: The v3 answer (a copy).
@@ -116,8 +118,15 @@ def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
         The v4 answer.
     """
     del answers
+    fields = [
+        {"blind_index": False, "pci": False, **item}
+        for item in old.get("encrypted_fields", [])
+        if isinstance(item, Mapping)
+    ]
     return {
         **old,
+        "encrypted_fields": fields,
+        "pan_guard": False,
         "sox_immutable_records": [],
         "sox_maker_checker": [],
         "sox_distinct_references": [],

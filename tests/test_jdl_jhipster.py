@@ -150,7 +150,7 @@ def test_entities_leading_to_user_are_owned_by_the_least_privileged_role(
         "  Line{note required} to Note\n}\n",
     )
     domain, _, _ = load_jdl(path)
-    core = domain.core_spec()
+    core = CoreBackendSpec(entities=domain.entities, enums=domain.enums)
     source = BlueprintInput(answers=SHOP_ANSWERS, domain=domain, upstream={"core_backend": core})
     spec = security_blueprint(source)
     assert [

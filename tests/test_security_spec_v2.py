@@ -45,6 +45,8 @@ def test_a_v1_answer_migrates_to_a_valid_closed_v2_spec(shop: dict[str, Any]) ->
     assert security.audit_readers == []
     assert security.sox_immutable_records == security.sox_maker_checker == []
     assert security.sox_distinct_references == []
+    assert security.pan_guard is False
+    assert all(not (f.blind_index or f.pci) for f in security.encrypted_fields)
     modules = {entity.module: entity.name for entity in core.entities}
     roles = [role.name for role in security.roles]
     assert [s.role for s in security.row_scopes] == [r for r in roles[1:] if r in modules]
@@ -63,6 +65,9 @@ def test_the_migration_keeps_every_v1_field(shop: dict[str, Any]) -> None:
     for key, value in stored.items():
         if key == "auth":
             assert {**value, "registration": "closed"} == upgraded["auth"]
+        elif key == "encrypted_fields":
+            new = ("blind_index", "pci")
+            assert [{k: v for k, v in f.items() if k not in new} for f in upgraded[key]] == value
         elif key != "schema_version":
             assert upgraded[key] == value, key
 

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
+from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.security_compliance import SecurityComplianceSpec
 from backendgen.agents.security_compliance.blueprint import security_blueprint
 from backendgen.questions.domain import load_catalogue_domain
@@ -15,7 +16,11 @@ from tests.helpers import SHOP_ANSWERS
 def _fintech(regimes: list[str]) -> tuple[SecurityComplianceSpec, BlueprintInput]:
     domain = load_catalogue_domain("fintech")
     answers = SHOP_ANSWERS.model_copy(update={"domain": "fintech", "compliance": regimes})
-    source = BlueprintInput(answers, domain, {"core_backend": domain.core_spec()})
+    source = BlueprintInput(
+        answers,
+        domain,
+        {"core_backend": CoreBackendSpec(entities=domain.entities, enums=domain.enums)},
+    )
     return security_blueprint(source), source
 
 

@@ -140,7 +140,15 @@ def test_security_is_consistent_with_core() -> None:
         ),
         (
             {"encrypted_fields": [EncryptedFieldSpec(entity="Customer", field="email")]},
-            "non-unique string",
+            "is unique and needs a blind index",
+        ),
+        (
+            {
+                "encrypted_fields": [
+                    EncryptedFieldSpec(entity="OrderItem", field="quantity", pci=True)
+                ]
+            },
+            "must be a string or text field",
         ),
         ({"roles": [RoleSpec(name="viewer"), RoleSpec(name="viewer")]}, "duplicate role"),
     ],
@@ -151,6 +159,31 @@ def test_security_inconsistencies_are_validation_errors(
     with pytest.raises(ValidationError, match=message):
         SecurityComplianceSpec.model_validate(
             _security(**overrides), context={"core_backend": _core()}
+        )
+
+
+def test_every_field_type_can_be_encrypted_and_unique_ones_through_a_blind_index() -> None:
+    fields = [
+        EncryptedFieldSpec(entity="Customer", field="email", blind_index=True),
+        EncryptedFieldSpec(entity="OrderItem", field="quantity"),
+    ]
+    spec = SecurityComplianceSpec.model_validate(
+        _security(encrypted_fields=fields), context={"core_backend": _core()}
+    )
+    assert [f.field for f in spec.encrypted_fields] == ["email", "quantity"]
+
+
+def test_a_blind_index_column_may_not_clash_with_a_field() -> None:
+    core = _core()
+    core.entities[0].fields.append(FieldSpec(name="email_bidx", type="text", required=False))
+    with pytest.raises(ValidationError, match="clashes"):
+        SecurityComplianceSpec.model_validate(
+            _security(
+                encrypted_fields=[
+                    EncryptedFieldSpec(entity="Customer", field="email", blind_index=True)
+                ]
+            ),
+            context={"core_backend": core},
         )
 
 

@@ -1,7 +1,8 @@
 """Running backends to attack: the defaults project (closed sign-up), an open-sign-up twin,
-and the healthcare project for row ownership.
+the healthcare project for row ownership, and fintech with healthcare for personal data.
 
-``BACKENDGEN_ATTACK_PROJECT`` (and ``..._OPEN_PROJECT``, ``..._HEALTHCARE_PROJECT``) point the
+``BACKENDGEN_ATTACK_PROJECT`` (and ``..._OPEN_PROJECT``, ``..._HEALTHCARE_PROJECT``,
+``..._FINTECH_PROJECT``) point the
 suite at an existing generated project instead, e.g. one made by an older backendgen to show
 the attacks succeeding there.
 """
@@ -159,20 +160,24 @@ def owned_target(
     """A served project whose spec scopes roles to their own rows: e-commerce, healthcare,
     and a JDL model owned through the built-in ``User`` (principal ``User``).
 
-    ``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces the generated healthcare project,
-    ``BACKENDGEN_ATTACK_JDL_USER_PROJECT`` the JDL one.
+    ``BACKENDGEN_ATTACK_JDL_USER_PROJECT`` replaces the generated JDL project.
     """
-    if request.param == "defaults":
-        yield request.getfixturevalue("target")
-        return
-    if request.param == "jdl-user":
-        given = os.environ.get("BACKENDGEN_ATTACK_JDL_USER_PROJECT")
-        args = ["--defaults", "--domain", str(OWNED_BY_USER)]
-        project = (
-            Path(given) if given else generated_project(isolated_environment, "jdl-user", args)
+    if request.param != "jdl-user":
+        yield request.getfixturevalue(
+            "target" if request.param == "defaults" else "healthcare_target"
         )
-        yield from serve(project, tmp_path_factory.mktemp("served-jdl-user"))
         return
+    given = os.environ.get("BACKENDGEN_ATTACK_JDL_USER_PROJECT")
+    args = ["--defaults", "--domain", str(OWNED_BY_USER)]
+    project = Path(given) if given else generated_project(isolated_environment, "jdl-user", args)
+    yield from serve(project, tmp_path_factory.mktemp("served-jdl-user"))
+
+
+@pytest.fixture(scope="session")
+def healthcare_target(
+    isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The healthcare project, served (``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces it)."""
     given = os.environ.get("BACKENDGEN_ATTACK_HEALTHCARE_PROJECT")
     project = Path(given) if given else generated_project(isolated_environment, "healthcare")
     yield from serve(project, tmp_path_factory.mktemp("served-healthcare"))
@@ -182,10 +187,18 @@ def owned_target(
 def fintech_target(
     isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Target]:
-    """The fintech project (SOX selected), served.
+    """The fintech project (SOX and PCI DSS selected), served.
 
     ``BACKENDGEN_ATTACK_FINTECH_PROJECT`` replaces the generated fintech project.
     """
     given = os.environ.get("BACKENDGEN_ATTACK_FINTECH_PROJECT")
     project = Path(given) if given else generated_project(isolated_environment, "fintech")
     yield from serve(project, tmp_path_factory.mktemp("served-fintech"))
+
+
+@pytest.fixture(scope="session", params=["defaults", "healthcare", "fintech"])
+def personal_target(request: pytest.FixtureRequest) -> Target:
+    """A served project holding personal data: e-commerce, healthcare, fintech."""
+    name = {"defaults": "target"}.get(request.param, f"{request.param}_target")
+    target: Target = request.getfixturevalue(name)
+    return target

@@ -94,18 +94,44 @@ def _permissions(roles: list[RoleHint], core: CoreBackendSpec) -> list[Permissio
     return permissions
 
 
+PCI_FIELD_NAMES = ("card_token", "card_number", "pan", "primary_account_number")
+"""Field names (or name endings) of cardholder data, encrypted when PCI DSS is selected."""
+
+
+def _is_pci(name: str) -> bool:
+    """Whether a field name names cardholder data (``card_token``, ``billing_card_number``)."""
+    return any(name == word or name.endswith(f"_{word}") for word in PCI_FIELD_NAMES)
+
+
 def _encrypted_fields(core: CoreBackendSpec, regimes: Sequence[str]) -> list[EncryptedFieldSpec]:
-    """Encrypt PHI always, and personal data when a regime asks for encryption at rest."""
+    """Encrypt PHI always, personal data when a regime is selected, cardholder data under PCI.
+
+    Every flagged field is encrypted whatever its type. Unique fields, e-mail addresses and
+    identifiers (strings with a pattern) get a blind index, so that they stay unique and
+    can be filtered by equality; other fields (names, notes, dates, enums) are not indexed,
+    since an index of a low-cardinality value would show which records share it.
+    """
     encrypt_pii = bool(regimes)
+    pci = "pci_dss" in regimes
     fields: list[EncryptedFieldSpec] = []
     for entity in core.entities:
         for field in entity.fields:
-            sensitive = field.phi or (field.pii and encrypt_pii)
-            if sensitive and field.type in ("string", "text") and not field.unique:
-                reason = "PHI (HIPAA)" if field.phi else "personal data"
-                fields.append(
-                    EncryptedFieldSpec(entity=entity.name, field=field.name, reason=reason)
+            card = pci and field.type in ("string", "text") and _is_pci(field.name)
+            if not (field.phi or (field.pii and encrypt_pii) or card):
+                continue
+            reason = "PHI (HIPAA)" if field.phi else "personal data"
+            fields.append(
+                EncryptedFieldSpec(
+                    entity=entity.name,
+                    field=field.name,
+                    reason="cardholder data (PCI DSS)" if card else reason,
+                    blind_index=card
+                    or field.unique
+                    or field.type == "email"
+                    or (field.type == "string" and field.pattern is not None),
+                    pci=card,
                 )
+            )
     return fields
 
 
@@ -131,6 +157,8 @@ def _controls(
         unavailable |= FEATURES_NEEDING_LOGIN
     if not has_encryption:
         unavailable.add("field_encryption")
+    if not source.core.entities:
+        unavailable.add("card_number_guard")
     catalogue = _controls_catalogue()
     return [
         ControlSpec(regime=regime, **control)
@@ -178,6 +206,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         sox_immutable_records=sox[0],
         sox_maker_checker=sox[1],
         sox_distinct_references=sox[2],
+        pan_guard="pci_dss" in regimes,
     )
 
 

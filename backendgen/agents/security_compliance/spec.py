@@ -15,6 +15,7 @@ from backendgen.agents.sox_controls import (
     sox_problems,
 )
 from backendgen.agents.spec_base import PascalName, ShortText, SlotSpec, SnakeName, SpecPart
+from backendgen.domain.naming import MAX_IDENTIFIER_LENGTH
 from backendgen.domain.roles import Action
 
 Regime = Literal["gdpr", "hipaa", "sox", "pci_dss"]
@@ -29,6 +30,7 @@ ControlFeature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "card_number_guard",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -73,11 +75,26 @@ class PermissionSpec(SpecPart):
 
 
 class EncryptedFieldSpec(SpecPart):
-    """A field stored encrypted at rest."""
+    """A field stored encrypted at rest, whatever its type."""
 
     entity: PascalName = Field(description="Entity holding the field.")
-    field: SnakeName = Field(description="Field name within that entity (a string/text field).")
+    field: SnakeName = Field(description="Field name within that entity (any type).")
     reason: ShortText = Field(default="", description="Why it is encrypted (e.g. 'PHI').")
+    blind_index: bool = Field(
+        default=False,
+        description=(
+            "Keep an HMAC blind index beside the ciphertext, so that the field can be filtered "
+            "by equality and be unique; required for unique fields. Sorting and range filters "
+            "are never possible on an encrypted field."
+        ),
+    )
+    pci: bool = Field(
+        default=False,
+        description=(
+            "Cardholder data under PCI DSS (a card token or number): encrypted and indexed; "
+            "a full card number (PAN) is never accepted in it."
+        ),
+    )
 
 
 class RetentionSpec(SpecPart):
@@ -137,7 +154,8 @@ class SecurityComplianceSpec(SlotSpec):
     schema_version: int = 4
     """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
     version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
-    ``sox_distinct_references``."""
+    ``sox_distinct_references``, and ``encrypted_fields[].blind_index``,
+    ``encrypted_fields[].pci`` and ``pan_guard``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -188,6 +206,13 @@ class SecurityComplianceSpec(SlotSpec):
         max_length=40,
         description="Pairs of references that must differ, e.g. source and destination account.",
     )
+    pan_guard: bool = Field(
+        default=False,
+        description=(
+            "PCI DSS: refuse (422) any string or text field value holding a card number (13 to "
+            "19 digits, spaces or dashes allowed, passing the Luhn check)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
@@ -225,18 +250,7 @@ class SecurityComplianceSpec(SlotSpec):
             problems += unknown_entity_fields(
                 core, ((r.entity, None) for r in self.retention), "retention policy"
             )
-            for enc in self.encrypted_fields:
-                entity = core.entity(enc.entity)
-                field = (
-                    next((f for f in entity.fields if f.name == enc.field), None)
-                    if entity
-                    else None
-                )
-                if field is not None and (field.type not in ("string", "text") or field.unique):
-                    problems.append(
-                        f"encrypted field '{enc.entity}.{enc.field}' must be a non-unique "
-                        "string or text field"
-                    )
+            problems += _encrypted_field_problems(self, core)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -256,6 +270,35 @@ class SecurityComplianceSpec(SlotSpec):
     def scope_of(self, role: str) -> RowScopeSpec | None:
         """Return the row scope of ``role``, or None when the role is not limited to its rows."""
         return next((s for s in self.row_scopes if s.role == role), None)
+
+
+INDEX_SUFFIX = "_bidx"
+"""Suffix of the blind-index column the generated model adds beside an indexed field."""
+
+
+def _encrypted_field_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> list[str]:
+    """Unique encrypted fields need a blind index, whose column must not clash or be too long."""
+    problems: list[str] = []
+    for enc in spec.encrypted_fields:
+        entity = core.entity(enc.entity)
+        field = next((f for f in entity.fields if f.name == enc.field), None) if entity else None
+        if entity is None or field is None:
+            continue
+        if field.unique and not enc.blind_index:
+            problems.append(
+                f"encrypted field '{enc.entity}.{enc.field}' is unique and needs a blind index"
+            )
+        if enc.pci and field.type not in ("string", "text"):
+            problems.append(f"PCI field '{enc.entity}.{enc.field}' must be a string or text field")
+        if enc.blind_index:
+            column = f"{enc.field}{INDEX_SUFFIX}"
+            taken = {f.name for f in entity.fields} | {r.column for r in entity.relationships}
+            if column in taken or len(column) > MAX_IDENTIFIER_LENGTH:
+                problems.append(
+                    f"blind index column '{column}' of '{enc.entity}' clashes with a field or "
+                    "is longer than 63 characters"
+                )
+    return problems
 
 
 def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> list[str]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.db import Base
 from core.services.errors import ConflictError, InvalidReferenceError, NotFoundError
+from security.encryption.fields import equals
 
 ModelT = TypeVar("ModelT", bound=Base)
 
@@ -89,7 +90,7 @@ def list_page(
     """
     query = select(model).where(*where)
     for name, value in filters.items():
-        query = query.where(getattr(model, name) == value)
+        query = query.where(equals(model, name, value))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order: list[ColumnElement[Any]] = []
     if sort:

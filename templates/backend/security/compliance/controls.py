@@ -27,6 +27,7 @@ Feature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "card_number_guard",
 ]
 """A feature of the backend that implements a control."""
 

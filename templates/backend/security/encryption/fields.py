@@ -1,25 +1,31 @@
-"""``EncryptedText``: string columns stored AES-256-GCM encrypted, bound to their row.
+"""``EncryptedText``: columns of any type stored AES-256-GCM encrypted, bound to their row.
 
 The keys come from the setting ``field_encryption_key`` (env ``FIELD_ENCRYPTION_KEY``), a
 secret of its own: one or more 32-byte keys in url-safe base64, comma-separated, newest first.
 Values are written with the first key and read with any listed key, so a new key is put in
 front to rotate (``python -m security.encryption.rotate`` then rewrites the stored values).
 
-A stored value is ``v1.<key id>.<base64 of nonce + ciphertext + tag>``. The key id is the
-first 8 hex digits of the key's SHA-256, so reading knows which key to use. The associated
+A stored value is ``v2.<key id>.<base64 of nonce + ciphertext + tag>``. The key id is the
+first 8 hex digits of the key's SHA-256, so reading knows which key to use. The plaintext is
+the value's canonical text (numbers, dates, booleans and enums too, typed again on read),
+padded so that its length leaks little (see :mod:`security.encryption.values`); ``v1`` values
+(unpadded) are still read, and rewritten as ``v2`` by rotation. The associated
 data is ``<table>.<column>.<row id>``: a value copied onto another row or column no longer
 decrypts (:class:`FieldDecryptionError`), and the API answers a clean 500.
 
 The ORM seals values: mapper events encrypt on insert and update (an insert is written once
 more when its id is known) and decrypt on load, so model attributes hold plaintext. Values
 written without the ORM are refused. Encrypted columns are ``Text`` in the database and cannot
-be searched, sorted or made unique by value.
+be sorted or compared by range. A column made with ``indexed=True`` has a blind index beside it
+(``<column>_bidx``, an HMAC under a key derived from each encryption key), which the events keep
+current: equality filters (:func:`equals`) and unique constraints work through it.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import hashlib
 import os
 from collections.abc import Collection, Mapping
@@ -30,7 +36,7 @@ from weakref import WeakKeyDictionary
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, Dialect, Table, Text, event, update
+from sqlalchemy import ColumnElement, Connection, Dialect, Table, Text, event, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import get_history, set_committed_value
@@ -38,9 +44,16 @@ from sqlalchemy.types import TypeDecorator
 
 from core.config.settings import get_settings
 from core.db import Base
+from security.encryption import values
 
-FORMAT: Final = "v1"
-"""Prefix of stored values (the format version)."""
+FORMAT: Final = "v2"
+"""Prefix of stored values (the format version): padded plaintext."""
+
+UNPADDED_FORMAT: Final = "v1"
+"""Prefix of values written before padding; read, never written."""
+
+INDEX_SUFFIX: Final = "_bidx"
+"""Suffix of the blind-index column beside an indexed encrypted column."""
 
 KEY_BYTES: Final = 32
 """AES-256 key length."""
@@ -70,6 +83,8 @@ class Keyring:
     """Key id of the newest key."""
     keys: Mapping[str, AESGCM]
     """Key id -> cipher."""
+    index_keys: tuple[bytes, ...] = ()
+    """Blind-index keys derived from each key, newest first (the first one writes)."""
 
 
 def key_id(key: bytes) -> str:
@@ -89,6 +104,7 @@ def build_keyring(keys: str) -> Keyring:
         msg = "FIELD_ENCRYPTION_KEY is empty"
         raise ValueError(msg)
     ciphers: dict[str, AESGCM] = {}
+    index_keys: list[bytes] = []
     for part in parts:
         try:
             raw = base64.urlsafe_b64decode(part.encode("ascii"))
@@ -98,8 +114,14 @@ def build_keyring(keys: str) -> Keyring:
         if len(raw) != KEY_BYTES:
             msg = "FIELD_ENCRYPTION_KEY must hold 32-byte keys in url-safe base64"
             raise ValueError(msg)
-        ciphers.setdefault(key_id(raw), AESGCM(raw))
-    return Keyring(current=key_id(base64.urlsafe_b64decode(parts[0])), keys=ciphers)
+        if key_id(raw) not in ciphers:
+            ciphers[key_id(raw)] = AESGCM(raw)
+            index_keys.append(values.index_key(raw))
+    return Keyring(
+        current=key_id(base64.urlsafe_b64decode(parts[0])),
+        keys=ciphers,
+        index_keys=tuple(index_keys),
+    )
 
 
 def keyring() -> Keyring:
@@ -116,7 +138,7 @@ def encrypt_value(plaintext: str, aad: bytes, *, ring: Keyring | None = None) ->
     """Encrypt ``plaintext`` for the place ``aad`` names, with the newest key."""
     ring = ring or keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = ring.keys[ring.current].encrypt(nonce, plaintext.encode("utf-8"), aad)
+    sealed = ring.keys[ring.current].encrypt(nonce, values.pad(plaintext.encode("utf-8")), aad)
     body = base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
     return f"{FORMAT}.{ring.current}.{body}"
 
@@ -131,13 +153,13 @@ def decrypt_value(stored: str, aad: bytes, *, ring: Keyring | None = None) -> st
     version, _, rest = stored.partition(".")
     kid, _, body = rest.partition(".")
     cipher = ring.keys.get(kid)
-    if version != FORMAT or cipher is None:
+    if version not in (FORMAT, UNPADDED_FORMAT) or cipher is None:
         msg = "stored value cannot be decrypted: unknown format or key"
         raise FieldDecryptionError(msg)
     try:
         raw = base64.urlsafe_b64decode(body.encode("ascii"))
         plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
-        return plain.decode("utf-8")
+        return (values.unpad(plain) if version == FORMAT else plain).decode("utf-8")
     except (InvalidTag, ValueError, UnicodeError) as exc:
         msg = "stored value cannot be decrypted: tampered with or not stored for this row"
         raise FieldDecryptionError(msg) from exc
@@ -149,18 +171,49 @@ def key_of(stored: str) -> str:
     return parts[1] if len(parts) == len(("format", "key", "body")) else ""
 
 
-class EncryptedText(TypeDecorator[str]):
-    """A string column encrypted at rest, bound to its row; ``Text`` in the database."""
+class EncryptedText(TypeDecorator[Any]):
+    """A column of any domain type encrypted at rest, bound to its row; ``Text`` in the database.
+
+    Args:
+        kind: Domain type of the values (see :data:`security.encryption.values.KINDS`).
+        enum_class: The enum of an ``enum`` column, which values are typed as on read.
+        indexed: Keep a blind index in the ``<column>_bidx`` column (equality and uniqueness).
+    """
 
     impl = Text
     cache_ok = True
 
-    @property
-    def python_type(self) -> type[str]:
-        """Values are Python strings."""
-        return str
+    def __init__(
+        self,
+        kind: str = "text",
+        enum_class: type[enum.Enum] | None = None,
+        *,
+        indexed: bool = False,
+    ) -> None:
+        if kind not in values.KINDS:
+            msg = f"unknown encrypted column kind {kind!r}"
+            raise ValueError(msg)
+        super().__init__()
+        self.kind = kind
+        self.enum_class = enum_class
+        self.indexed = indexed
 
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+    @property
+    def python_type(self) -> type[Any]:
+        """The Python type of the values (the enum class of an enum column)."""
+        if self.enum_class is not None:
+            return self.enum_class
+        return values.PYTHON_TYPES.get(self.kind, str)
+
+    def dump(self, value: object) -> str:
+        """Return the canonical text of a value, as it is encrypted and indexed."""
+        return values.dump(self.kind, value)
+
+    def load(self, text: str) -> object:
+        """Return the typed value of decrypted canonical text."""
+        return values.load(self.kind, text, self.enum_class)
+
+    def process_bind_param(self, value: object | None, dialect: Dialect) -> str | None:
         """Pass sealed values on; refuse plaintext, which only the ORM can bind to a row."""
         if value is None or isinstance(value, Sealed):
             return value
@@ -172,35 +225,82 @@ class EncryptedText(TypeDecorator[str]):
         return None if value is None else str(value)
 
 
-_ENCRYPTED: dict[type[Any], tuple[str, ...]] = {}
-_PENDING: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
+_ENCRYPTED: dict[type[Any], dict[str, EncryptedText]] = {}
+_PENDING: WeakKeyDictionary[Any, dict[str, object]] = WeakKeyDictionary()
+
+
+def column_types(model: type[Any]) -> dict[str, EncryptedText]:
+    """The ``EncryptedText`` columns of an ORM class: attribute name -> column type."""
+    if model not in _ENCRYPTED:
+        _ENCRYPTED[model] = {
+            str(column.key): column.type
+            for column in sa_inspect(model).columns
+            if isinstance(column.type, EncryptedText)
+        }
+    return _ENCRYPTED[model]
 
 
 def encrypted_columns(model: type[Any]) -> tuple[str, ...]:
     """Names of the ``EncryptedText`` columns of an ORM class."""
-    if model not in _ENCRYPTED:
-        _ENCRYPTED[model] = tuple(
-            column.key
-            for column in sa_inspect(model).columns
-            if isinstance(column.type, EncryptedText)
-        )
-    return _ENCRYPTED[model]
+    return tuple(column_types(model))
+
+
+def index_column(name: str) -> str:
+    """Name of the blind-index column of the encrypted column ``name``."""
+    return f"{name}{INDEX_SUFFIX}"
+
+
+def blind_indexes(table: str, column: str, text: str, *, ring: Keyring | None = None) -> list[str]:
+    """The blind indexes of canonical ``text`` under every listed key, the current one first."""
+    ring = ring or keyring()
+    return [values.digest(key, table, column, text) for key in ring.index_keys]
+
+
+def equals(model: type[Any], name: str, value: object) -> ColumnElement[bool]:
+    """The condition "attribute ``name`` of ``model`` equals ``value``".
+
+    An indexed encrypted attribute is compared through its blind index (under every listed
+    key, so records not yet rotated are found too); any other through its column.
+
+    Raises:
+        ValueError: ``name`` is encrypted without a blind index, so it cannot be compared.
+    """
+    column_type = column_types(model).get(name)
+    if column_type is None:
+        return cast("ColumnElement[bool]", getattr(model, name) == value)
+    if not column_type.indexed:
+        msg = f"{model.__name__}.{name} is encrypted without a blind index"
+        raise ValueError(msg)
+    table = str(sa_inspect(model).local_table.name)
+    digests = blind_indexes(table, name, column_type.dump(value))
+    return cast("ColumnElement[bool]", getattr(model, index_column(name)).in_(digests))
 
 
 def _table(target: Any) -> str:
     return str(sa_inspect(type(target)).local_table.name)
 
 
-def _seal(target: Any, names: tuple[str, ...], row_id: object) -> dict[str, str]:
-    """Replace the plaintext of ``names`` on ``target`` by sealed values; return the plaintext."""
-    plain: dict[str, str] = {}
+def _seal(target: Any, names: tuple[str, ...], row_id: object) -> dict[str, object]:
+    """Replace the plaintext of ``names`` on ``target`` by sealed values; return the plaintext.
+
+    The blind index of an indexed column is set (or cleared) with it.
+    """
+    types = column_types(type(target))
+    table = _table(target)
+    plain: dict[str, object] = {}
     for name in names:
         value = getattr(target, name)
-        if value is None or isinstance(value, Sealed):
+        column_type = types[name]
+        if isinstance(value, Sealed):
+            continue
+        if column_type.indexed:
+            index = None if value is None else blind_indexes(table, name, column_type.dump(value))
+            setattr(target, index_column(name), None if index is None else index[0])
+        if value is None:
             continue
         plain[name] = value
-        aad = associated_data(_table(target), name, row_id)
-        setattr(target, name, Sealed(encrypt_value(value, aad)))
+        aad = associated_data(table, name, row_id)
+        setattr(target, name, Sealed(encrypt_value(column_type.dump(value), aad)))
     return plain
 
 
@@ -219,12 +319,13 @@ def _bind_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> No
     key = mapper.primary_key[0]
     row_id = getattr(target, str(key.key))
     table = _table(target)
-    values = {
-        name: Sealed(encrypt_value(value, associated_data(table, name, row_id)))
+    types = column_types(type(target))
+    sealed = {
+        name: Sealed(encrypt_value(types[name].dump(value), associated_data(table, name, row_id)))
         for name, value in plain.items()
     }
     connection.execute(
-        update(cast("Table", mapper.local_table)).where(key == row_id).values(values)
+        update(cast("Table", mapper.local_table)).where(key == row_id).values(sealed)
     )
     for name, value in plain.items():
         set_committed_value(target, name, value)
@@ -248,14 +349,14 @@ def _open(target: Any, names: Collection[str] | None = None) -> None:
     """Decrypt the loaded encrypted attributes of ``target`` for its row."""
     row_id = sa_inspect(target).identity
     loaded = target.__dict__
-    for name in encrypted_columns(type(target)):
+    for name, column_type in column_types(type(target)).items():
         if names is not None and name not in names:
             continue
         value = loaded.get(name)
         if value is None or row_id is None:
             continue
         aad = associated_data(_table(target), name, row_id[0])
-        set_committed_value(target, name, decrypt_value(str(value), aad))
+        set_committed_value(target, name, column_type.load(decrypt_value(str(value), aad)))
 
 
 @event.listens_for(Base, "load", propagate=True)

@@ -5,7 +5,9 @@ Run after putting a new key in front of ``FIELD_ENCRYPTION_KEY``::
     python -m security.encryption.rotate
 
 Every row is read (with whichever listed key wrote it) and written back with the first key,
-bound to its row as always; afterwards the old keys can be dropped from the setting.
+bound to its row as always, whatever the column's type; blind indexes are recomputed under the
+index key derived from the first key, and values written before padding (``v1``) become
+``v2``. Afterwards the old keys can be dropped from the setting.
 """
 
 from __future__ import annotations
