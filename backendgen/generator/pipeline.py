@@ -27,6 +27,7 @@ from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
 from backendgen.generator.git_repo import commit_all, init_repository
 from backendgen.generator.llm_cache import DEFAULT_MAX_BYTES, LlmCache
+from backendgen.generator.openapi_export import refresh_openapi
 from backendgen.generator.pricing import load_prices
 from backendgen.generator.progress import (
     Progress,
@@ -484,6 +485,7 @@ def generate(
                     exclude=slot_readers.excludes(agent.slot) if slot_readers else (),
                     complete=True,
                 )
+            refresh_openapi(project, slot_readers, agent.slot, say, warned)
             outcome.report.commit = commit_all(
                 repo,
                 agent_commit_message(agent, outcome),
