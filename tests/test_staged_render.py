@@ -16,10 +16,13 @@ import yaml
 from pathspec import PathSpec
 
 from backendgen.agents.registry import AGENT_SLOTS
+from backendgen.generator.openapi_export import export_openapi
 from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.staging import path_pattern, stage_template
 from backendgen.generator.template_source import bundled_template_root
 from tests.helpers import HOSTILE, hostile_domain, run_backendgen
+
+OPENAPI_DOCUMENT = "docs/openapi.json"
 
 
 def _committed_tree(commit: git.Commit) -> dict[str, bytes]:
@@ -50,17 +53,36 @@ def _full_render(answers: dict[str, object], destination: Path) -> dict[str, byt
     return {path: (destination / path).read_bytes() for path in repo.git.ls_files().splitlines()}
 
 
+def _app(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in tree.items() if path.startswith(("core/", "security/"))}
+
+
 def _assert_agent_commits_equal_full_renders(project: Path, tmp_path: Path) -> None:
+    """Each agent commit is a full Copier render, plus the app's own ``docs/openapi.json``.
+
+    The document is not Copier's output: where a commit changed the app, the full render's app
+    writes it (as ``make openapi`` does) and the committed one must be identical; where the app
+    did not change, neither may the document.
+    """
     repo = git.Repo(project)
-    agent_commits = list(reversed(list(repo.iter_commits())))[1:]
+    scaffold, *agent_commits = list(reversed(list(repo.iter_commits())))
     assert len(agent_commits) == len(AGENT_SLOTS)
+    previous = _committed_tree(scaffold)
     for index, commit in enumerate(agent_commits):
         committed = _committed_tree(commit)
         answers = yaml.safe_load(committed[".copier-answers.yml"])
-        full = _full_render(answers, tmp_path / f"full{index}")
+        destination = tmp_path / f"full{index}"
+        full = _full_render(answers, destination)
+        if _app(committed) != _app(previous):
+            assert OPENAPI_DOCUMENT in committed, f"{commit.summary}: changed the app, no document"
+            assert export_openapi(destination) is None
+            full[OPENAPI_DOCUMENT] = (destination / OPENAPI_DOCUMENT).read_bytes()
+        elif OPENAPI_DOCUMENT in previous:
+            full[OPENAPI_DOCUMENT] = previous[OPENAPI_DOCUMENT]
         assert sorted(committed) == sorted(full), commit.summary
         differing = [path for path in full if committed[path] != full[path]]
         assert differing == [], commit.summary
+        previous = committed
 
 
 @pytest.mark.parametrize("name", ["defaults", "healthcare"])

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from backendgen.errors import ToolMissingError
 from backendgen.verify.checks import CHECKS
+from backendgen.verify.scanners import CHECKOV_ENV, INSTALL_CHECKOV, find_checkov
 from tests.helpers import project_env, run_backendgen
 from tests.postgres import PostgresServer
 
@@ -94,6 +96,19 @@ BROKEN: dict[str, tuple[Callable[[Path], None], str]] = {
     "kubernetes_references": (
         _replace("infrastructure/k8s/service.yaml", "targetPort: http", "targetPort: metrics"),
         "unknown port",
+    ),
+    "pymarkdown": (_replace("docs/DEPLOYMENT.md", "\n## ", "\n##  "), "MD019"),
+    "detect_secrets": (
+        _append("core/__init__.py", '\nAWS_ACCESS_KEY_ID = "AKIA4HZQ2XWLMN7PQRST"\n'),
+        "AWS Access Key",
+    ),
+    "checkov": (
+        _replace("infrastructure/docker/Dockerfile", "USER 10001:10001", "USER root"),
+        "CKV_DOCKER",
+    ),
+    "openapi_document": (
+        _replace("docs/openapi.json", '"paths": {', '"paths": {"no-leading-slash": {}, '),
+        "no-leading-slash",
     ),
     "migrations_sqlite": (DRIFT, "drift"),
     "migrations_postgresql": (DRIFT, "drift"),
@@ -178,3 +193,12 @@ def test_missing_tool_is_named_with_its_install_command(
     assert rows["mypy"]["status"] == "missing"
     assert "pip install mypy" in rows["mypy"]["detail"]
     assert "missing" in output
+
+
+def test_missing_checkov_names_its_own_virtualenv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """checkov cannot share pytest's venv: when it is missing, verify says where it goes."""
+    monkeypatch.setenv(CHECKOV_ENV, "/nonexistent/.venv-checkov/bin/checkov")
+    with pytest.raises(ToolMissingError) as missing:
+        find_checkov()
+    assert ".venv-checkov/bin/pip install checkov" in str(missing.value)
+    assert missing.value.install == INSTALL_CHECKOV

@@ -28,6 +28,7 @@ from backendgen.generator.agent_outcome import (
     llm_outcome,
 )
 from backendgen.generator.git_repo import commit_all
+from backendgen.generator.openapi_export import refresh_openapi
 from backendgen.generator.progress import Progress, commit_finished, commit_started, spec_ready
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scaffold import (
@@ -186,6 +187,10 @@ class Generation:
             self.slot_readers,
         )
         files.write(agent, outcome.spec, answers)
+        if agent.template is None:  # the API document follows the app (a plugin's files aside)
+            refresh_openapi(
+                self.project, self.slot_readers, agent.slot, self.progress.line, self._warned
+            )
         outcome.report.commit = commit_all(
             self.scaffold.repo,
             agent_commit_message(agent, outcome),

@@ -20,6 +20,7 @@ from backendgen.generator.git_repo import (
     conflicted_paths,
     write_pending_message,
 )
+from backendgen.generator.openapi_export import export_openapi
 from backendgen.generator.project_state import ProjectState
 from backendgen.generator.render import update
 from backendgen.generator.template_source import is_bundled_template
@@ -76,6 +77,9 @@ def rerender_slot(
             conflicts,
             steps,
         )
+    if changed:
+        export_openapi(state.path)  # a stale document is named by the project's own test
+        changed = changed_paths(state.repo)
     if not changed:
         return ""
     sha = commit_all(state.repo, subject, trailers, allow_empty=False)

@@ -19,6 +19,7 @@ import git
 
 from backendgen.errors import ConflictError, GitError, TemplateError, UserInputError
 from backendgen.generator.git_repo import changed_paths, commit_all, conflicted_paths
+from backendgen.generator.openapi_export import export_openapi
 from backendgen.generator.render import ANSWERS_FILE, read_answers, update
 from backendgen.generator.template_history import tag_version
 from backendgen.generator.template_source import (
@@ -174,6 +175,9 @@ def update_project(
                 "or abandon the update: git reset --hard && git clean -fd",
             ],
         )
+    export_openapi(
+        project
+    )  # docs/openapi.json follows the updated app (a stale one fails its test)
     commit = commit_all(
         git.Repo(project),
         f"{subject}\n\n{preview.summary()}",

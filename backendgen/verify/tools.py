@@ -26,6 +26,8 @@ INSTALL: dict[str, str] = {
     "promtool": "apt-get install -y --no-install-recommends prometheus",
     "tsc": "npm i @grafana/schema typescript (in tests/node: npm ci)",
     "openapi-spec-validator": "pip install openapi-spec-validator",
+    "pymarkdown": "pip install pymarkdownlnt",
+    "detect-secrets-hook": "pip install detect-secrets",
     "initdb": "apt-get install -y --no-install-recommends postgresql",
     "pytest": "pip install pytest",
     "pytest_cov": "pip install pytest-cov",

@@ -29,6 +29,7 @@ from backendgen.verify.references import (
     dashboard_exprs,
     kubernetes_references,
 )
+from backendgen.verify.scanners import checkov, detect_secrets, openapi_document, pymarkdown
 from backendgen.verify.tools import find_tool, project_files, relative, run_tool
 
 NODE_DIR = Path(
@@ -273,5 +274,9 @@ VALIDATORS: dict[str, Callable[[Path], list[Path]]] = {
     "dashboard_promql": dashboard_promql,
     "grafana_schema": grafana_schema,
     "contract_metrics": contract_metrics,
+    "pymarkdown": pymarkdown,
+    "detect_secrets": detect_secrets,
+    "checkov": checkov,
+    "openapi_document": openapi_document,
 }
 """Every validator by name, for parametrised tests."""
