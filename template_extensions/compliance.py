@@ -22,6 +22,23 @@ COMPLIANCE_TESTS = "tests/integration/test_compliance.py"
 
 _CHAIN = "tests/integration/test_audit_chain.py::"
 _UNIT = "tests/unit/security/"
+_SOX = "tests/integration/test_sox.py::"
+
+_SOX_CODE = "security/policies/sox.py"
+
+SPEC_PROOFS = {
+    "sox_immutability": f"{_SOX}test_a_final_record_is_never_changed_or_deleted",
+    "sox_maker_checker": f"{_SOX}test_an_approval_needs_a_second_person",
+    "sox_distinct_references": f"{_SOX}test_paired_references_never_name_the_same_record",
+}
+"""Features proven by a test module of their own rather than the compliance tests."""
+
+_SPEC_LISTS = {
+    "sox_immutability": "sox_immutable_records",
+    "sox_maker_checker": "sox_maker_checker",
+    "sox_distinct_references": "sox_distinct_references",
+}
+"""Feature -> the spec list it acts on: without entries the feature is not in the project."""
 
 
 def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
@@ -42,6 +59,13 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         else None,
         "password_policy": ("security/auth/router.py", "register") if jwt else None,
         "token_expiry": ("security/auth/tokens.py", "decode_access_token") if jwt else None,
+        "sox_immutability": (_SOX_CODE, "is_final"),
+        "sox_maker_checker": (_SOX_CODE, "check_write"),
+        "sox_distinct_references": (_SOX_CODE, "check_write"),
+    } | {
+        feature: None
+        for feature, spec_list in _SPEC_LISTS.items()
+        if not (jwt and security.get(spec_list))
     }
 
 
@@ -85,6 +109,8 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def _own_proofs(security: Mapping[str, Any], feature: str, control_id: str) -> list[str]:
     """The control's own parametrised proofs in the compliance tests (one per encrypted field)."""
+    if feature in SPEC_PROOFS:
+        return [SPEC_PROOFS[feature]]
     test = f"{COMPLIANCE_TESTS}::test_{feature}"
     if feature == "field_encryption" and security.get("encrypted_fields"):
         return [

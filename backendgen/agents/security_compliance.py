@@ -31,6 +31,10 @@ ControlFeature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "sox_immutability",
+    "sox_maker_checker",
+    "sox_distinct_references",
+    "hipaa_minimum_necessary",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -209,6 +213,7 @@ class SecurityComplianceSpec(SlotSpec):
         for reader in self.audit_readers:
             if reader not in role_names:
                 problems.append(f"audit reader '{reader}' is not a declared role")
+        problems += self._spec_feature_problems()
         core = upstream(info, "core_backend")
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
@@ -254,6 +259,19 @@ class SecurityComplianceSpec(SlotSpec):
         if self.auth.registration == "open" and self.auth.default_role == admin:
             problems.append("open registration cannot give the administrator role")
         return problems
+
+    def _spec_feature_problems(self) -> list[str]:
+        """A control of a feature that acts on a spec list needs entries in that list."""
+        lists = {
+            "sox_immutability": self.sox_immutable_records,
+            "sox_maker_checker": self.sox_maker_checker,
+            "sox_distinct_references": self.sox_distinct_references,
+        }
+        return [
+            f"control '{c.regime}:{c.control_id}' needs {c.feature} entries in the spec"
+            for c in self.controls
+            if c.feature in lists and not lists[c.feature]
+        ]
 
     def scope_of(self, role: str) -> RowScopeSpec | None:
         """Return the row scope of ``role``, or None when the role is not limited to its rows."""

@@ -60,6 +60,14 @@ MAX_ROLES = 12
 FEATURES_NEEDING_LOGIN = {"password_policy", "token_expiry", "access_control"}
 """Control features the backend can only implement with its own authentication."""
 
+SPEC_FEATURES = (
+    "sox_immutability",
+    "sox_maker_checker",
+    "sox_distinct_references",
+    "hipaa_minimum_necessary",
+)
+"""Control features that exist only where the spec declares what they act on."""
+
 
 @cache
 def _controls_catalogue() -> dict[str, list[dict[str, str]]]:
@@ -123,10 +131,18 @@ def _retention(source: BlueprintInput) -> list[RetentionSpec]:
 
 
 def _controls(
-    source: BlueprintInput, *, has_encryption: bool, has_retention: bool
+    source: BlueprintInput,
+    *,
+    has_encryption: bool,
+    has_retention: bool,
+    declared: Sequence[str] = (),
 ) -> list[ControlSpec]:
-    """The chosen regimes' controls whose feature this backend implements."""
+    """The chosen regimes' controls whose feature this backend implements.
+
+    ``declared`` lists the :data:`SPEC_FEATURES` the spec gives something to act on.
+    """
     unavailable: set[str] = set() if has_retention else {"retention"}
+    unavailable |= set(SPEC_FEATURES) - set(declared)
     if source.answers.auth == "none":
         unavailable |= FEATURES_NEEDING_LOGIN
     if not has_encryption:
@@ -171,7 +187,12 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         permissions=_permissions(roles, core),
         encrypted_fields=encrypted,
         retention=retention,
-        controls=_controls(source, has_encryption=bool(encrypted), has_retention=bool(retention)),
+        controls=_controls(
+            source,
+            has_encryption=bool(encrypted),
+            has_retention=bool(retention),
+            declared=[name for name, items in zip(SPEC_FEATURES, sox, strict=False) if items],
+        ),
         audit_log=True,
         row_scopes=row_scopes(roles, core),
         audit_readers=readers,

@@ -27,6 +27,10 @@ Feature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "sox_immutability",
+    "sox_maker_checker",
+    "sox_distinct_references",
+    "hipaa_minimum_necessary",
 ]
 """A feature of the backend that implements a control."""
 
