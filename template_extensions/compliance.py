@@ -30,6 +30,8 @@ SPEC_PROOFS = {
     "sox_immutability": f"{_SOX}test_a_final_record_is_never_changed_or_deleted",
     "sox_maker_checker": f"{_SOX}test_an_approval_needs_a_second_person",
     "sox_distinct_references": f"{_SOX}test_paired_references_never_name_the_same_record",
+    "hipaa_minimum_necessary": "tests/integration/test_minimum_necessary.py::"
+    "test_a_role_reads_none_of_the_phi_it_does_not_need",
 }
 """Features proven by a test module of their own rather than the compliance tests."""
 
@@ -37,6 +39,7 @@ _SPEC_LISTS = {
     "sox_immutability": "sox_immutable_records",
     "sox_maker_checker": "sox_maker_checker",
     "sox_distinct_references": "sox_distinct_references",
+    "hipaa_minimum_necessary": "hipaa_minimum_necessary",
 }
 """Feature -> the spec list it acts on: without entries the feature is not in the project."""
 
@@ -62,6 +65,7 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         "sox_immutability": (_SOX_CODE, "is_final"),
         "sox_maker_checker": (_SOX_CODE, "check_write"),
         "sox_distinct_references": (_SOX_CODE, "check_write"),
+        "hipaa_minimum_necessary": ("security/policies/minimum_necessary.py", "redact"),
     } | {
         feature: None
         for feature, spec_list in _SPEC_LISTS.items()

@@ -103,10 +103,10 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
 
 
 def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Add the SOX controls to a v3 security answer: none, as v3 enforced none.
+    """Add the SOX controls and HIPAA minimum necessary to a v3 answer: none, as v3 had none.
 
-    Which records are final and which actions need a second person is domain knowledge v3
-    never stored; regenerating the security slot derives them for a SOX project.
+    Which records are final, which actions need a second person and which PHI a role does
+    not need is domain knowledge v3 never stored; regenerating the security slot derives them.
 
     Args:
         old: The v3 answer (a copy).
@@ -121,6 +121,7 @@ def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
         "sox_immutable_records": [],
         "sox_maker_checker": [],
         "sox_distinct_references": [],
+        "hipaa_minimum_necessary": [],
     }
 
 

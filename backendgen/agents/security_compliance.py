@@ -8,6 +8,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
 from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
+from backendgen.agents.hipaa_controls import MinimumNecessarySpec, minimum_necessary_problems
 from backendgen.agents.sox_controls import (
     DistinctReferencesSpec,
     ImmutableRecordSpec,
@@ -143,7 +144,7 @@ class SecurityComplianceSpec(SlotSpec):
     schema_version: int = 4
     """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
     version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
-    ``sox_distinct_references``."""
+    ``sox_distinct_references`` and the HIPAA control ``hipaa_minimum_necessary``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -194,6 +195,14 @@ class SecurityComplianceSpec(SlotSpec):
         max_length=40,
         description="Pairs of references that must differ, e.g. source and destination account.",
     )
+    hipaa_minimum_necessary: list[MinimumNecessarySpec] = Field(
+        default_factory=list,
+        max_length=120,
+        description=(
+            "HIPAA minimum necessary: per role and entity, the PHI fields the role does not "
+            "need, which every response to it carries as null."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
@@ -215,6 +224,11 @@ class SecurityComplianceSpec(SlotSpec):
                 problems.append(f"audit reader '{reader}' is not a declared role")
         problems += self._spec_feature_problems()
         core = upstream(info, "core_backend")
+        problems += minimum_necessary_problems(
+            core if isinstance(core, CoreBackendSpec) else None,
+            role_names,
+            self.hipaa_minimum_necessary,
+        )
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
             problems += sox_problems(
@@ -266,12 +280,24 @@ class SecurityComplianceSpec(SlotSpec):
             "sox_immutability": self.sox_immutable_records,
             "sox_maker_checker": self.sox_maker_checker,
             "sox_distinct_references": self.sox_distinct_references,
+            "hipaa_minimum_necessary": self.hipaa_minimum_necessary,
         }
         return [
             f"control '{c.regime}:{c.control_id}' needs {c.feature} entries in the spec"
             for c in self.controls
             if c.feature in lists and not lists[c.feature]
         ]
+
+    def withheld_from(self, role: str, entity: str) -> list[str]:
+        """Return the PHI fields of ``entity`` that responses to ``role`` carry as null."""
+        return next(
+            (
+                e.withheld
+                for e in self.hipaa_minimum_necessary
+                if (e.role, e.entity) == (role, entity)
+            ),
+            [],
+        )
 
     def scope_of(self, role: str) -> RowScopeSpec | None:
         """Return the row scope of ``role``, or None when the role is not limited to its rows."""

@@ -12,6 +12,7 @@ from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.blueprints.ownership import row_scopes
 from backendgen.agents.blueprints.sox import sox_controls
 from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
+from backendgen.agents.hipaa_controls import MinimumNecessarySpec
 from backendgen.agents.security_compliance import (
     AuthSpec,
     ControlSpec,
@@ -176,6 +177,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
     minutes = min((TOKEN_MINUTES[r] for r in regimes), default=60)
     strict = any(r in ("hipaa", "pci_dss") for r in regimes)
     sox = sox_controls(core) if "sox" in regimes and source.answers.auth != "none" else ([], [], [])
+    withheld = _minimum_necessary(roles, core) if source.answers.auth != "none" else []
     return SecurityComplianceSpec(
         auth=AuthSpec(
             access_token_minutes=minutes,
@@ -191,7 +193,9 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
             source,
             has_encryption=bool(encrypted),
             has_retention=bool(retention),
-            declared=[name for name, items in zip(SPEC_FEATURES, sox, strict=False) if items],
+            declared=[
+                name for name, items in zip(SPEC_FEATURES, [*sox, withheld], strict=True) if items
+            ],
         ),
         audit_log=True,
         row_scopes=row_scopes(roles, core),
@@ -199,7 +203,23 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         sox_immutable_records=sox[0],
         sox_maker_checker=sox[1],
         sox_distinct_references=sox[2],
+        hipaa_minimum_necessary=withheld,
     )
+
+
+def _minimum_necessary(
+    roles: Sequence[RoleHint], core: CoreBackendSpec
+) -> list[MinimumNecessarySpec]:
+    """The PHI each non-administrator role's hint withholds, limited to PHI the core spec has."""
+    entries: list[MinimumNecessarySpec] = []
+    for role in roles[1:]:
+        for name, fields in role.withheld_phi.items():
+            entity = core.entity(name)
+            phi = {f.name for f in entity.fields if f.phi} if entity else set()
+            withheld = [f for f in fields if f in phi]
+            if withheld:
+                entries.append(MinimumNecessarySpec(role=role.name, entity=name, withheld=withheld))
+    return entries
 
 
 def _audit_readers(roles: Sequence[RoleHint], regimes: Sequence[str]) -> list[str]:
