@@ -26,6 +26,9 @@ COMBINATIONS = ["", "gdpr", "hipaa", "sox", "pci_dss", "gdpr,hipaa,sox,pci_dss"]
 CASES = [("healthcare", c) for c in COMBINATIONS] + [("fintech", "sox")]
 """(domain, compliance): every combination on healthcare, and SOX where it has final records."""
 
+SOX_FEATURES = ("sox_immutability", "sox_maker_checker", "sox_distinct_references")
+"""The SOX controls a project with settled records traces to security/policies/sox.py."""
+
 pytestmark = pytest.mark.slow
 
 
@@ -70,6 +73,8 @@ def test_every_control_points_at_code_and_proofs_that_pass(
     assert [(c["regime"], c["control_id"]) for c in matrix["controls"]] == [
         (c["regime"], c["control_id"]) for c in declared
     ]
+    if domain == "fintech":  # settled transfers and the ledger carry the SOX controls
+        assert set(SOX_FEATURES) <= {c["feature"] for c in matrix["controls"]}, matrix
     doc = (project / "docs/COMPLIANCE.md").read_text()
     proofs: list[str] = []
     for control in matrix["controls"]:
