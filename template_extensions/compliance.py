@@ -22,6 +22,26 @@ COMPLIANCE_TESTS = "tests/integration/test_compliance.py"
 
 _CHAIN = "tests/integration/test_audit_chain.py::"
 _UNIT = "tests/unit/security/"
+_SOX = "tests/integration/test_sox.py::"
+
+_SOX_CODE = "security/policies/sox.py"
+
+SPEC_PROOFS = {
+    "sox_immutability": f"{_SOX}test_a_final_record_is_never_changed_or_deleted",
+    "sox_maker_checker": f"{_SOX}test_an_approval_needs_a_second_person",
+    "sox_distinct_references": f"{_SOX}test_paired_references_never_name_the_same_record",
+    "hipaa_minimum_necessary": "tests/integration/test_minimum_necessary.py::"
+    "test_a_role_reads_none_of_the_phi_it_does_not_need",
+}
+"""Features proven by a test module of their own rather than the compliance tests."""
+
+_SPEC_LISTS = {
+    "sox_immutability": "sox_immutable_records",
+    "sox_maker_checker": "sox_maker_checker",
+    "sox_distinct_references": "sox_distinct_references",
+    "hipaa_minimum_necessary": "hipaa_minimum_necessary",
+}
+"""Feature -> the spec list it acts on: without entries the feature is not in the project."""
 
 
 def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
@@ -45,6 +65,14 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         "card_number_guard": ("security/policies/card_numbers.py", "CardNumberGuard")
         if security.get("pan_guard")
         else None,
+        "sox_immutability": (_SOX_CODE, "is_final"),
+        "sox_maker_checker": (_SOX_CODE, "check_write"),
+        "sox_distinct_references": (_SOX_CODE, "check_write"),
+        "hipaa_minimum_necessary": ("security/policies/minimum_necessary.py", "redact"),
+    } | {
+        feature: None
+        for feature, spec_list in _SPEC_LISTS.items()
+        if not (jwt and security.get(spec_list))
     }
 
 
@@ -93,6 +121,8 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def _own_proofs(security: Mapping[str, Any], feature: str, control_id: str) -> list[str]:
     """The control's own parametrised proofs in the compliance tests (one per encrypted field)."""
+    if feature in SPEC_PROOFS:
+        return [SPEC_PROOFS[feature]]
     test = f"{COMPLIANCE_TESTS}::test_{feature}"
     if feature == "field_encryption" and security.get("encrypted_fields"):
         return [

@@ -103,12 +103,13 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
 
 
 def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Add the SOX controls, blind indexes and the card-number guard to a v3 security answer.
+    """Add the SOX controls, HIPAA minimum necessary, blind indexes and the card-number guard.
 
-    All are off (no SOX entries, ``blind_index``/``pci`` false, ``pan_guard`` false), as v3
-    enforced none of them. Which records are final and which actions need a second person is
-    domain knowledge v3 never stored; v3 encrypted only non-unique string and text fields, so
-    none needs an index. Regenerating the security slot derives the rest.
+    All are off (no SOX or HIPAA entries, ``blind_index``/``pci`` false, ``pan_guard`` false),
+    as v3 enforced none of them. Which records are final, which actions need a second person
+    and which PHI a role does not need is domain knowledge v3 never stored; v3 encrypted only
+    non-unique string and text fields, so none needs an index. Regenerating the security slot
+    derives the rest.
 
     Args:
         old: The v3 answer (a copy).
@@ -130,6 +131,7 @@ def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
         "sox_immutable_records": [],
         "sox_maker_checker": [],
         "sox_distinct_references": [],
+        "hipaa_minimum_necessary": [],
     }
 
 

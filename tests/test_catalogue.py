@@ -237,9 +237,13 @@ def test_roles_name_real_entities(domain: tuple[str, dict[str, Any]]) -> None:
     assert roles[0]["permissions"] == {"*": ["create", "read", "update", "delete"]}
     assert len({r["name"] for r in roles}) == len(roles), f"{name}: duplicate role names"
     for role in roles:
-        assert set(role) <= {"name", "description", "permissions", "principal"}
+        assert set(role) <= {"name", "description", "permissions", "principal", "withheld_phi"}
         if "principal" in role:
             assert role["principal"] in known - {"*"}, f"{name}: role {role['name']} principal"
+        for entity, fields in role.get("withheld_phi", {}).items():
+            phi = {f.name for e in core.entities if e.name == entity for f in e.fields if f.phi}
+            assert fields, f"{name}: role {role['name']} withholds nothing of {entity}"
+            assert set(fields) <= phi, f"{name}: role {role['name']} withholds non-PHI {fields}"
         for entity, actions in role["permissions"].items():
             assert entity in known, f"{name}: role {role['name']} names unknown {entity}"
             assert actions, f"{name}: role {role['name']} grants nothing on {entity}"

@@ -33,3 +33,10 @@ class RoleHint(BaseModel):
             "entity named like the role, if any."
         ),
     )
+    withheld_phi: dict[str, list[SnakeName]] = Field(
+        default_factory=dict,
+        description=(
+            "HIPAA minimum necessary: entity name to the PHI fields this role's work does not "
+            "need (e.g. {'Encounter': ['clinical_notes']}); responses to it carry them as null."
+        ),
+    )

@@ -177,7 +177,10 @@ def owned_target(
 def healthcare_target(
     isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Target]:
-    """The healthcare project, served (``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces it)."""
+    """The healthcare project (GDPR and HIPAA selected), served.
+
+    ``BACKENDGEN_ATTACK_HEALTHCARE_PROJECT`` replaces the generated healthcare project.
+    """
     given = os.environ.get("BACKENDGEN_ATTACK_HEALTHCARE_PROJECT")
     project = Path(given) if given else generated_project(isolated_environment, "healthcare")
     yield from serve(project, tmp_path_factory.mktemp("served-healthcare"))

@@ -12,6 +12,7 @@ from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.blueprints.ownership import row_scopes
 from backendgen.agents.blueprints.sox import sox_controls
 from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
+from backendgen.agents.hipaa_controls import MinimumNecessarySpec
 from backendgen.agents.security_compliance import (
     AuthSpec,
     ControlSpec,
@@ -59,6 +60,14 @@ MAX_ROLES = 12
 
 FEATURES_NEEDING_LOGIN = {"password_policy", "token_expiry", "access_control"}
 """Control features the backend can only implement with its own authentication."""
+
+SPEC_FEATURES = (
+    "sox_immutability",
+    "sox_maker_checker",
+    "sox_distinct_references",
+    "hipaa_minimum_necessary",
+)
+"""Control features that exist only where the spec declares what they act on."""
 
 
 @cache
@@ -149,10 +158,18 @@ def _retention(source: BlueprintInput) -> list[RetentionSpec]:
 
 
 def _controls(
-    source: BlueprintInput, *, has_encryption: bool, has_retention: bool
+    source: BlueprintInput,
+    *,
+    has_encryption: bool,
+    has_retention: bool,
+    declared: Sequence[str] = (),
 ) -> list[ControlSpec]:
-    """The chosen regimes' controls whose feature this backend implements."""
+    """The chosen regimes' controls whose feature this backend implements.
+
+    ``declared`` lists the :data:`SPEC_FEATURES` the spec gives something to act on.
+    """
     unavailable: set[str] = set() if has_retention else {"retention"}
+    unavailable |= set(SPEC_FEATURES) - set(declared)
     if source.answers.auth == "none":
         unavailable |= FEATURES_NEEDING_LOGIN
     if not has_encryption:
@@ -188,6 +205,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
     minutes = min((TOKEN_MINUTES[r] for r in regimes), default=60)
     strict = any(r in ("hipaa", "pci_dss") for r in regimes)
     sox = sox_controls(core) if "sox" in regimes and source.answers.auth != "none" else ([], [], [])
+    withheld = _minimum_necessary(roles, core) if source.answers.auth != "none" else []
     return SecurityComplianceSpec(
         auth=AuthSpec(
             access_token_minutes=minutes,
@@ -199,7 +217,14 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         permissions=_permissions(roles, core),
         encrypted_fields=encrypted,
         retention=retention,
-        controls=_controls(source, has_encryption=bool(encrypted), has_retention=bool(retention)),
+        controls=_controls(
+            source,
+            has_encryption=bool(encrypted),
+            has_retention=bool(retention),
+            declared=[
+                name for name, items in zip(SPEC_FEATURES, [*sox, withheld], strict=True) if items
+            ],
+        ),
         audit_log=True,
         row_scopes=row_scopes(roles, core),
         audit_readers=readers,
@@ -207,7 +232,23 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         sox_maker_checker=sox[1],
         sox_distinct_references=sox[2],
         pan_guard="pci_dss" in regimes,
+        hipaa_minimum_necessary=withheld,
     )
+
+
+def _minimum_necessary(
+    roles: Sequence[RoleHint], core: CoreBackendSpec
+) -> list[MinimumNecessarySpec]:
+    """The PHI each non-administrator role's hint withholds, limited to PHI the core spec has."""
+    entries: list[MinimumNecessarySpec] = []
+    for role in roles[1:]:
+        for name, fields in role.withheld_phi.items():
+            entity = core.entity(name)
+            phi = {f.name for f in entity.fields if f.phi} if entity else set()
+            withheld = [f for f in fields if f in phi]
+            if withheld:
+                entries.append(MinimumNecessarySpec(role=role.name, entity=name, withheld=withheld))
+    return entries
 
 
 def _audit_readers(roles: Sequence[RoleHint], regimes: Sequence[str]) -> list[str]:

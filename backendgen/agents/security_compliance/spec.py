@@ -8,6 +8,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
 from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
+from backendgen.agents.hipaa_controls import MinimumNecessarySpec, minimum_necessary_problems
 from backendgen.agents.sox_controls import (
     DistinctReferencesSpec,
     ImmutableRecordSpec,
@@ -31,6 +32,10 @@ ControlFeature = Literal[
     "password_policy",
     "token_expiry",
     "card_number_guard",
+    "sox_immutability",
+    "sox_maker_checker",
+    "sox_distinct_references",
+    "hipaa_minimum_necessary",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -154,8 +159,8 @@ class SecurityComplianceSpec(SlotSpec):
     schema_version: int = 4
     """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
     version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
-    ``sox_distinct_references``, and ``encrypted_fields[].blind_index``,
-    ``encrypted_fields[].pci`` and ``pan_guard``."""
+    ``sox_distinct_references``, the HIPAA control ``hipaa_minimum_necessary``, and
+    ``encrypted_fields[].blind_index``, ``encrypted_fields[].pci`` and ``pan_guard``."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -213,6 +218,14 @@ class SecurityComplianceSpec(SlotSpec):
             "19 digits, spaces or dashes allowed, passing the Luhn check)."
         ),
     )
+    hipaa_minimum_necessary: list[MinimumNecessarySpec] = Field(
+        default_factory=list,
+        max_length=120,
+        description=(
+            "HIPAA minimum necessary: per role and entity, the PHI fields the role does not "
+            "need, which every response to it carries as null."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
@@ -232,7 +245,13 @@ class SecurityComplianceSpec(SlotSpec):
         for reader in self.audit_readers:
             if reader not in role_names:
                 problems.append(f"audit reader '{reader}' is not a declared role")
+        problems += self._spec_feature_problems()
         core = upstream(info, "core_backend")
+        problems += minimum_necessary_problems(
+            core if isinstance(core, CoreBackendSpec) else None,
+            role_names,
+            self.hipaa_minimum_necessary,
+        )
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
             problems += sox_problems(
@@ -266,6 +285,31 @@ class SecurityComplianceSpec(SlotSpec):
         if self.auth.registration == "open" and self.auth.default_role == admin:
             problems.append("open registration cannot give the administrator role")
         return problems
+
+    def _spec_feature_problems(self) -> list[str]:
+        """A control of a feature that acts on a spec list needs entries in that list."""
+        lists = {
+            "sox_immutability": self.sox_immutable_records,
+            "sox_maker_checker": self.sox_maker_checker,
+            "sox_distinct_references": self.sox_distinct_references,
+            "hipaa_minimum_necessary": self.hipaa_minimum_necessary,
+        }
+        return [
+            f"control '{c.regime}:{c.control_id}' needs {c.feature} entries in the spec"
+            for c in self.controls
+            if c.feature in lists and not lists[c.feature]
+        ]
+
+    def withheld_from(self, role: str, entity: str) -> list[str]:
+        """Return the PHI fields of ``entity`` that responses to ``role`` carry as null."""
+        return next(
+            (
+                e.withheld
+                for e in self.hipaa_minimum_necessary
+                if (e.role, e.entity) == (role, entity)
+            ),
+            [],
+        )
 
     def scope_of(self, role: str) -> RowScopeSpec | None:
         """Return the row scope of ``role``, or None when the role is not limited to its rows."""

@@ -28,6 +28,10 @@ Feature = Literal[
     "password_policy",
     "token_expiry",
     "card_number_guard",
+    "sox_immutability",
+    "sox_maker_checker",
+    "sox_distinct_references",
+    "hipaa_minimum_necessary",
 ]
 """A feature of the backend that implements a control."""
 
