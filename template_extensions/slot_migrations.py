@@ -29,7 +29,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 SLOT_VERSIONS: dict[str, int] = {
     "slot_core_backend": 2,
-    "slot_security_compliance": 3,
+    "slot_security_compliance": 4,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
     "slot_documentation": 1,
@@ -102,6 +102,59 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     return {**old, "audit_readers": []}
 
 
+HIPAA_DOCUMENTATION = "164.316(b)(2)"
+"""The HIPAA control that keeps documentation six years (v3 mapped it to deleting records)."""
+
+
+def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Add ``erasure_cascades`` and ``documentation_retention_days`` to a v3 security answer.
+
+    Each relationship of ``slot_core_backend`` gets the v4 blueprint's cascade: a row's first
+    relationship to an entity with personal fields anonymises it when that subject is erased,
+    its other relationships keep it (an encounter is its patient's data, not its
+    practitioner's); with a HIPAA control, records are kept at least
+    six years, and the HIPAA documentation control moves from ``retention`` (which deleted
+    records) to ``documentation_retention`` (which keeps them).
+
+    Args:
+        old: The v3 answer (a copy).
+        answers: Every answer of the project; ``slot_core_backend`` is read.
+
+    Returns:
+        The v4 answer.
+    """
+    core = answers.get("slot_core_backend")
+    entities = list(core.get("entities", [])) if isinstance(core, Mapping) else []
+    personal = {
+        e["name"]
+        for e in entities
+        if any(f.get("pii") or f.get("phi") for f in e.get("fields", []))
+    }
+    cascades = []
+    for entity in entities:
+        relationships = list(entity.get("relationships", []))
+        owner = next((r["name"] for r in relationships if r.get("target") in personal), None)
+        cascades += [
+            {
+                "entity": entity["name"],
+                "relationship": r["name"],
+                "action": "anonymize" if owner in (None, r["name"]) else "keep",
+            }
+            for r in relationships
+        ]
+    controls = [dict(c) for c in old.get("controls", []) if isinstance(c, Mapping)]
+    hipaa = any(c.get("regime") == "hipaa" for c in controls)
+    for control in controls:
+        if control.get("regime") == "hipaa" and control.get("control_id") == HIPAA_DOCUMENTATION:
+            control["feature"] = "documentation_retention"
+    return {
+        **old,
+        "controls": controls,
+        "erasure_cascades": cascades,
+        "documentation_retention_days": 2190 if hipaa else 0,
+    }
+
+
 def core_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
     """Bring a v1 core answer to v2: unchanged, since v2 only relaxed two lower bounds.
 
@@ -123,6 +176,7 @@ MIGRATIONS: dict[tuple[str, int], Migration] = {
     ("slot_core_backend", 1): core_v1_to_v2,
     ("slot_security_compliance", 1): security_v1_to_v2,
     ("slot_security_compliance", 2): security_v2_to_v3,
+    ("slot_security_compliance", 3): security_v3_to_v4,
 }
 """``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
 

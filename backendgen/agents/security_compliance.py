@@ -25,6 +25,8 @@ ControlFeature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "documentation_retention",
+    "consent",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -86,6 +88,22 @@ class RetentionSpec(SpecPart):
     )
 
 
+class ErasureCascadeSpec(SpecPart):
+    """What erasing a data subject does to the rows that reference it through one relationship."""
+
+    entity: PascalName = Field(description="Entity holding the relationship (referencing rows).")
+    relationship: SnakeName = Field(description="Name of the relationship of that entity.")
+    action: Literal["anonymize", "delete", "hold", "keep"] = Field(
+        default="anonymize",
+        description=(
+            "'anonymize': erase the referencing rows' personal fields too (and cascade on); "
+            "'delete': delete them; 'hold': keep them as they are under a legal hold; "
+            "'keep': leave them (and the rows reaching them) as they are, e.g. an encounter "
+            "when its practitioner, not its patient, is erased."
+        ),
+    )
+
+
 class OwnedEntitySpec(SpecPart):
     """An entity whose rows belong to the principal record they lead to."""
 
@@ -130,8 +148,10 @@ class ControlSpec(SpecPart):
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
 
-    schema_version: int = 3
-    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``."""
+    schema_version: int = 4
+    """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
+    version 4 ``erasure_cascades``, ``documentation_retention_days`` and the ``consent`` and
+    ``documentation_retention`` control features."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -164,6 +184,24 @@ class SecurityComplianceSpec(SlotSpec):
         ),
     )
 
+    erasure_cascades: list[ErasureCascadeSpec] = Field(
+        default_factory=list,
+        max_length=200,
+        description=(
+            "Per relationship, what erasing the referenced subject does to the referencing "
+            "rows; a relationship not listed cascades with 'anonymize'."
+        ),
+    )
+    documentation_retention_days: int = Field(
+        default=0,
+        ge=0,
+        le=36500,
+        description=(
+            "Days every record is kept at least, whatever the retention policies say "
+            "(HIPAA 164.316(b)(2): 2190); 0 for no minimum."
+        ),
+    )
+
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
         role_names = [r.name for r in self.roles]
@@ -182,9 +220,13 @@ class SecurityComplianceSpec(SlotSpec):
         for reader in self.audit_readers:
             if reader not in role_names:
                 problems.append(f"audit reader '{reader}' is not a declared role")
+        problems += duplicates(
+            (f"{c.entity}.{c.relationship}" for c in self.erasure_cascades), "erasure cascade"
+        )
         core = upstream(info, "core_backend")
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
+            problems += _cascade_problems(self, core)
             problems += unknown_entity_fields(
                 core, ((p.entity, None) for p in self.permissions), "permission"
             )
@@ -249,6 +291,17 @@ def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> 
                     "which it does not own: only reads of entities without personal data are "
                     "allowed beyond its own rows"
                 )
+    return problems
+
+
+def _cascade_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> list[str]:
+    """Every erasure cascade names an existing relationship of an existing entity."""
+    problems: list[str] = []
+    for cascade in spec.erasure_cascades:
+        entity = core.entity(cascade.entity)
+        if entity is None or cascade.relationship not in {r.name for r in entity.relationships}:
+            name = f"{cascade.entity}.{cascade.relationship}"
+            problems.append(f"erasure cascade names unknown relationship '{name}'")
     return problems
 
 

@@ -27,6 +27,8 @@ Feature = Literal[
     "retention",
     "password_policy",
     "token_expiry",
+    "documentation_retention",
+    "consent",
 ]
 """A feature of the backend that implements a control."""
 
