@@ -4,8 +4,8 @@
 that ``re.fullmatch``-es ``pattern`` within the length bounds, or ``None``. The generated
 ``security/compliance/personal_data.py`` stamps a record's id into it to erase a patterned
 field with a value that still satisfies the field's constraints. The walk over the pattern is
-backendgen's own (``backendgen/agents/blueprints/regex_example.py``, standard library only),
-loaded from the template checkout by path, so plain ``copier copy`` needs no backendgen install.
+``regex_example.py`` beside this file (standard library only; backendgen's sample payloads use
+it too), loaded by path as Copier loads this file, so plain ``copier copy`` needs no backendgen.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from pathlib import Path
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-WALKER = Path(__file__).resolve().parents[1] / "backendgen/agents/blueprints/regex_example.py"
-"""The regular-expression walker, in the same checkout as this file."""
+WALKER = Path(__file__).resolve().with_name("regex_example.py")
+"""The regular-expression walker, beside this file."""
 
 Example = Callable[[str, int | None, int | None], str | None]
 
 
 @cache
 def _example_matching() -> Example:
-    spec = importlib.util.spec_from_file_location("_backendgen_regex_example", WALKER)
+    spec = importlib.util.spec_from_file_location("_template_regex_example", WALKER)
     if spec is None or spec.loader is None:  # pragma: no cover - the checkout is incomplete
         raise ImportError(f"cannot load {WALKER}")
     module = importlib.util.module_from_spec(spec)
