@@ -78,7 +78,8 @@ def _rights_tests(security: Mapping[str, Any], core: Mapping[str, Any]) -> dict[
         for e in entities
         for r in e.get("relationships", [])
     )
-    erasure = [f"{_RIGHTS}test_an_erased_record_reads_validates_and_shows_no_personal_value"]
+    read_back = f"{_RIGHTS}test_an_erased_record_reads_validates_and_shows_no_personal_value"
+    erasure = [f"{read_back}[{name}]" for name in sorted(personal)]
     if cascade:
         erasure += [
             f"{_RIGHTS}test_erasure_cascades_and_the_export_holds_the_linked_records",
@@ -86,7 +87,9 @@ def _rights_tests(security: Mapping[str, Any], core: Mapping[str, Any]) -> dict[
         ]
     return {
         "right_to_erasure": erasure,
-        "data_export": erasure[1:2],
+        "data_export": [f"{_RIGHTS}test_erasure_cascades_and_the_export_holds_the_linked_records"]
+        if cascade
+        else [],
         "retention": [f"{_RIGHTS}test_retention_skips_and_reports_referenced_and_held_records"]
         if referenced
         else [],
