@@ -49,6 +49,7 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
     security = answers.get("slot_security_compliance") or {}
     jwt = answers.get("auth") == "jwt"
     audit = bool(security.get("audit_log", True))
+    gdpr = any(c.get("regime") == "gdpr" for c in security.get("controls", []))
     return {
         "audit_log": ("security/compliance/audit.py", "install_audit_listeners") if audit else None,
         "field_encryption": ("security/encryption/fields.py", "EncryptedText")
@@ -69,10 +70,60 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         "sox_maker_checker": (_SOX_CODE, "check_write"),
         "sox_distinct_references": (_SOX_CODE, "check_write"),
         "hipaa_minimum_necessary": ("security/policies/minimum_necessary.py", "redact"),
+        "documentation_retention": ("security/compliance/retention.py", "retention_cutoff"),
+        "consent": ("security/compliance/rights_router.py", "record_consent") if gdpr else None,
     } | {
         feature: None
         for feature, spec_list in _SPEC_LISTS.items()
         if not (jwt and security.get(spec_list))
+    }
+
+
+_RIGHTS = "tests/integration/test_subject_rights.py::"
+
+
+def _has_pii(entity: Mapping[str, Any]) -> bool:
+    return any(f.get("pii") or f.get("phi") for f in entity.get("fields", []))
+
+
+def _rights_tests(security: Mapping[str, Any], core: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The data-subject rights tests this configuration renders (as their template decides)."""
+    entities = list(core.get("entities", []))
+    personal = {e["name"] for e in entities if _has_pii(e)}
+    if not personal:
+        return {}
+    actions = {
+        (c["entity"], c["relationship"]): c.get("action", "anonymize")
+        for c in security.get("erasure_cascades", [])
+    }
+    cascade = any(
+        actions.get((e["name"], r["name"]), "anonymize") == "anonymize"
+        for e in entities
+        if e["name"] in personal
+        for r in e.get("relationships", [])
+        if r.get("target") in personal and r.get("target") != e["name"]
+    )
+    deleted = {p["entity"] for p in security.get("retention", []) if p.get("action") == "delete"}
+    referenced = any(
+        r.get("target") in deleted and r.get("target") != e["name"] and r.get("required", True)
+        for e in entities
+        for r in e.get("relationships", [])
+    )
+    read_back = f"{_RIGHTS}test_an_erased_record_reads_validates_and_shows_no_personal_value"
+    erasure = [f"{read_back}[{name}]" for name in sorted(personal)]
+    if cascade:
+        erasure += [
+            f"{_RIGHTS}test_erasure_cascades_and_the_export_holds_the_linked_records",
+            f"{_RIGHTS}test_a_held_subject_is_not_erased_until_released",
+        ]
+    return {
+        "right_to_erasure": erasure,
+        "data_export": [f"{_RIGHTS}test_erasure_cascades_and_the_export_holds_the_linked_records"]
+        if cascade
+        else [],
+        "retention": [f"{_RIGHTS}test_retention_skips_and_reports_referenced_and_held_records"]
+        if referenced
+        else [],
     }
 
 
@@ -116,6 +167,7 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
             f"{_UNIT}test_card_numbers.py::test_a_body_holding_a_card_number_is_refused_without_the_number",
             "tests/integration/test_card_numbers.py::test_every_body_with_text_fields_is_guarded",
         ],
+        **_rights_tests(security, core),
     }
 
 

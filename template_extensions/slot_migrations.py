@@ -102,30 +102,67 @@ def security_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     return {**old, "audit_readers": []}
 
 
-def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Add the SOX controls, HIPAA minimum necessary, blind indexes and the card-number guard.
+HIPAA_DOCUMENTATION = "164.316(b)(2)"
+"""The HIPAA control that keeps documentation six years (v3 mapped it to deleting records)."""
 
-    All are off (no SOX or HIPAA entries, ``blind_index``/``pci`` false, ``pan_guard`` false),
-    as v3 enforced none of them. Which records are final, which actions need a second person
-    and which PHI a role does not need is domain knowledge v3 never stored; v3 encrypted only
-    non-unique string and text fields, so none needs an index. Regenerating the security slot
-    derives the rest.
+
+def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Bring a v3 security answer to v4: new controls off, erasure cascades derived.
+
+    The SOX controls, HIPAA minimum necessary, blind indexes and the card-number guard are
+    off (no entries, ``blind_index``/``pci`` false, ``pan_guard`` false), as v3 enforced none
+    of them: which records are final, which actions need a second person and which PHI a role
+    does not need is domain knowledge v3 never stored, and v3 encrypted only non-unique string
+    and text fields, so none needs an index. Regenerating the security slot derives them.
+
+    Each relationship of ``slot_core_backend`` gets the v4 blueprint's erasure cascade: a
+    row's first relationship to an entity with personal fields anonymises it when that subject
+    is erased, its other relationships keep it (an encounter is its patient's data, not its
+    practitioner's). With a HIPAA control, records are kept at least six years, and the HIPAA
+    documentation control moves from ``retention`` (which deleted records) to
+    ``documentation_retention`` (which keeps them).
 
     Args:
         old: The v3 answer (a copy).
-        answers: Every answer of the project (unused).
+        answers: Every answer of the project; ``slot_core_backend`` is read.
 
     Returns:
         The v4 answer.
     """
-    del answers
     fields = [
         {"blind_index": False, "pci": False, **item}
         for item in old.get("encrypted_fields", [])
         if isinstance(item, Mapping)
     ]
+    core = answers.get("slot_core_backend")
+    entities = list(core.get("entities", [])) if isinstance(core, Mapping) else []
+    personal = {
+        e["name"]
+        for e in entities
+        if any(f.get("pii") or f.get("phi") for f in e.get("fields", []))
+    }
+    cascades = []
+    for entity in entities:
+        relationships = list(entity.get("relationships", []))
+        owner = next((r["name"] for r in relationships if r.get("target") in personal), None)
+        cascades += [
+            {
+                "entity": entity["name"],
+                "relationship": r["name"],
+                "action": "anonymize" if owner in (None, r["name"]) else "keep",
+            }
+            for r in relationships
+        ]
+    controls = [dict(c) for c in old.get("controls", []) if isinstance(c, Mapping)]
+    hipaa = any(c.get("regime") == "hipaa" for c in controls)
+    for control in controls:
+        if control.get("regime") == "hipaa" and control.get("control_id") == HIPAA_DOCUMENTATION:
+            control["feature"] = "documentation_retention"
     return {
         **old,
+        "controls": controls,
+        "erasure_cascades": cascades,
+        "documentation_retention_days": 2190 if hipaa else 0,
         "encrypted_fields": fields,
         "pan_guard": False,
         "sox_immutable_records": [],

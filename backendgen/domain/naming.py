@@ -28,6 +28,8 @@ RESERVED_TYPE_NAMES: frozenset[str] = frozenset(
         "User",
         "AuditLog",
         "AuditLogEntry",
+        "LegalHold",
+        "ConsentRecord",
         "Base",
         "TimestampMixin",
         "Mapped",

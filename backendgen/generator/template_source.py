@@ -24,6 +24,7 @@ from pathlib import Path
 
 import platformdirs
 
+from backendgen.bundle import bundled_template_root
 from backendgen.errors import TemplateError, UserInputError
 from backendgen.generator.template_history import (
     TEMPLATE_DIRS,
@@ -75,19 +76,6 @@ class TemplateRef:
 def cache_dir() -> Path:
     """Return backendgen's cache directory (``XDG_CACHE_HOME`` is respected)."""
     return Path(platformdirs.user_cache_dir("backendgen", appauthor=False))
-
-
-def bundled_template_root() -> Path:
-    """Return the directory holding the bundled ``copier.yml`` and ``templates/``.
-
-    Raises:
-        TemplateError: If the installation lacks its template.
-    """
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "_bundled", package.parent):
-        if (candidate / "copier.yml").is_file() and (candidate / "templates").is_dir():
-            return candidate
-    raise TemplateError(f"the bundled template is missing from {package}")
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -17,6 +17,7 @@ from backendgen.agents.security_compliance import (
     AuthSpec,
     ControlSpec,
     EncryptedFieldSpec,
+    ErasureCascadeSpec,
     PermissionSpec,
     RetentionSpec,
     RoleSpec,
@@ -39,8 +40,14 @@ DEFAULT_ROLES = (
 )
 """Roles used when the domain declares none."""
 
-REGIME_RETENTION_DAYS = {"sox": 2555, "hipaa": 2190, "pci_dss": 365, "gdpr": 1095}
-"""Retention applied to entities holding personal data, by regime (the longest one wins)."""
+REGIME_RETENTION_DAYS = {"sox": 2555, "pci_dss": 365, "gdpr": 1095}
+"""Retention applied to entities holding personal data, by regime (the longest one wins).
+
+HIPAA has none: its documentation-retention control keeps records (see
+:data:`DOCUMENTATION_RETENTION_DAYS`) rather than deleting them after six years."""
+
+DOCUMENTATION_RETENTION_DAYS = {"hipaa": 2190}
+"""Days every record is kept at least, by regime (HIPAA 164.316(b)(2): six years)."""
 
 TOKEN_MINUTES = {"hipaa": 15, "pci_dss": 15, "sox": 30, "gdpr": 30}
 """Access token lifetime, by regime (the shortest one wins)."""
@@ -148,13 +155,38 @@ def _retention(source: BlueprintInput) -> list[RetentionSpec]:
     """Declared retention first; personal-data entities get the strictest regime's period."""
     core = source.core
     days = dict(source.domain.retention)
-    regime_days = [REGIME_RETENTION_DAYS[r] for r in source.answers.compliance]
+    regime_days = [
+        REGIME_RETENTION_DAYS[r] for r in source.answers.compliance if r in REGIME_RETENTION_DAYS
+    ]
     if regime_days:
         for entity in core.entities:
             if entity.has_pii and entity.name not in days:
                 days[entity.name] = max(regime_days)
     names = {e.name for e in core.entities}
     return [RetentionSpec(entity=n, days=d) for n, d in days.items() if n in names]
+
+
+def _erasure_cascades(core: CoreBackendSpec) -> list[ErasureCascadeSpec]:
+    """Each relationship's erasure cascade (the same rule as the v3 -> v4 slot migration).
+
+    A row's data is about the subject its first relationship to an entity holding personal
+    data leads to (an encounter's patient, not its practitioner): that relationship, and every
+    relationship of an entity with no such target, cascades as ``anonymize``; the others
+    ``keep`` the referencing rows.
+    """
+    personal = {e.name for e in core.entities if e.has_pii}
+    cascades: list[ErasureCascadeSpec] = []
+    for entity in core.entities:
+        owner = next((r.name for r in entity.relationships if r.target in personal), None)
+        cascades += [
+            ErasureCascadeSpec(
+                entity=entity.name,
+                relationship=rel.name,
+                action="anonymize" if owner in (None, rel.name) else "keep",
+            )
+            for rel in entity.relationships
+        ]
+    return cascades
 
 
 def _controls(
@@ -233,6 +265,10 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         sox_distinct_references=sox[2],
         pan_guard="pci_dss" in regimes,
         hipaa_minimum_necessary=withheld,
+        erasure_cascades=_erasure_cascades(core),
+        documentation_retention_days=max(
+            (DOCUMENTATION_RETENTION_DAYS.get(r, 0) for r in regimes), default=0
+        ),
     )
 
 

@@ -36,6 +36,8 @@ ControlFeature = Literal[
     "sox_maker_checker",
     "sox_distinct_references",
     "hipaa_minimum_necessary",
+    "documentation_retention",
+    "consent",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -112,6 +114,22 @@ class RetentionSpec(SpecPart):
     )
 
 
+class ErasureCascadeSpec(SpecPart):
+    """What erasing a data subject does to the rows that reference it through one relationship."""
+
+    entity: PascalName = Field(description="Entity holding the relationship (referencing rows).")
+    relationship: SnakeName = Field(description="Name of the relationship of that entity.")
+    action: Literal["anonymize", "delete", "hold", "keep"] = Field(
+        default="anonymize",
+        description=(
+            "'anonymize': erase the referencing rows' personal fields too (and cascade on); "
+            "'delete': delete them; 'hold': keep them as they are under a legal hold; "
+            "'keep': leave them (and the rows reaching them) as they are, e.g. an encounter "
+            "when its practitioner, not its patient, is erased."
+        ),
+    )
+
+
 class OwnedEntitySpec(SpecPart):
     """An entity whose rows belong to the principal record they lead to."""
 
@@ -159,8 +177,10 @@ class SecurityComplianceSpec(SlotSpec):
     schema_version: int = 4
     """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
     version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
-    ``sox_distinct_references``, the HIPAA control ``hipaa_minimum_necessary``, and
-    ``encrypted_fields[].blind_index``, ``encrypted_fields[].pci`` and ``pan_guard``."""
+    ``sox_distinct_references``, the HIPAA control ``hipaa_minimum_necessary``,
+    ``encrypted_fields[].blind_index``, ``encrypted_fields[].pci`` and ``pan_guard``,
+    ``erasure_cascades``, ``documentation_retention_days`` and the ``consent`` and
+    ``documentation_retention`` control features."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -226,6 +246,23 @@ class SecurityComplianceSpec(SlotSpec):
             "need, which every response to it carries as null."
         ),
     )
+    erasure_cascades: list[ErasureCascadeSpec] = Field(
+        default_factory=list,
+        max_length=200,
+        description=(
+            "Per relationship, what erasing the referenced subject does to the referencing "
+            "rows; a relationship not listed cascades with 'anonymize'."
+        ),
+    )
+    documentation_retention_days: int = Field(
+        default=0,
+        ge=0,
+        le=36500,
+        description=(
+            "Days every record is kept at least, whatever the retention policies say "
+            "(HIPAA 164.316(b)(2): 2190); 0 for no minimum."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> SecurityComplianceSpec:
@@ -246,6 +283,9 @@ class SecurityComplianceSpec(SlotSpec):
             if reader not in role_names:
                 problems.append(f"audit reader '{reader}' is not a declared role")
         problems += self._spec_feature_problems()
+        problems += duplicates(
+            (f"{c.entity}.{c.relationship}" for c in self.erasure_cascades), "erasure cascade"
+        )
         core = upstream(info, "core_backend")
         problems += minimum_necessary_problems(
             core if isinstance(core, CoreBackendSpec) else None,
@@ -260,6 +300,7 @@ class SecurityComplianceSpec(SlotSpec):
                 self.sox_maker_checker,
                 self.sox_distinct_references,
             )
+            problems += _cascade_problems(self, core)
             problems += unknown_entity_fields(
                 core, ((p.entity, None) for p in self.permissions), "permission"
             )
@@ -367,6 +408,17 @@ def _ownership_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> 
                     "which it does not own: only reads of entities without personal data are "
                     "allowed beyond its own rows"
                 )
+    return problems
+
+
+def _cascade_problems(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> list[str]:
+    """Every erasure cascade names an existing relationship of an existing entity."""
+    problems: list[str] = []
+    for cascade in spec.erasure_cascades:
+        entity = core.entity(cascade.entity)
+        if entity is None or cascade.relationship not in {r.name for r in entity.relationships}:
+            name = f"{cascade.entity}.{cascade.relationship}"
+            problems.append(f"erasure cascade names unknown relationship '{name}'")
     return problems
 
 

@@ -32,6 +32,8 @@ Feature = Literal[
     "sox_maker_checker",
     "sox_distinct_references",
     "hipaa_minimum_necessary",
+    "documentation_retention",
+    "consent",
 ]
 """A feature of the backend that implements a control."""
 
