@@ -11,9 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from backendgen.questions.answers import Answers
+
+if TYPE_CHECKING:
+    from backendgen.agents.blueprints.context import BlueprintInput
+    from backendgen.agents.security_compliance import SecurityComplianceSpec
 
 SHOP_ANSWERS = Answers(
     project_name="shop",
@@ -270,3 +274,22 @@ def plain_copier_copy(
         data.write_text(yaml.safe_dump({k: v for k, v in answers.items() if not k.startswith("_")}))
         command += ["--data-file", str(data)]
     return run([*command, str(bundled_template_root()), str(destination)], env=project_env())
+
+
+def catalogue_security(
+    domain_name: str, regimes: list[str]
+) -> tuple[SecurityComplianceSpec, BlueprintInput]:
+    """The security blueprint's spec for a catalogue domain, and the input it was made from.
+
+    The core spec is the core blueprint's, as in a generation.
+    """
+    from backendgen.agents.blueprints.context import BlueprintInput
+    from backendgen.agents.core_backend.blueprint import core_blueprint
+    from backendgen.agents.security_compliance.blueprint import security_blueprint
+    from backendgen.questions.domain import load_catalogue_domain
+
+    answers = SHOP_ANSWERS.model_copy(update={"domain": domain_name, "compliance": regimes})
+    domain = load_catalogue_domain(domain_name)
+    core = core_blueprint(BlueprintInput(answers, domain))
+    source = BlueprintInput(answers, domain, {"core_backend": core})
+    return security_blueprint(source), source

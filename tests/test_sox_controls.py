@@ -6,22 +6,12 @@ import pytest
 from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.security_compliance import SecurityComplianceSpec
-from backendgen.agents.security_compliance.blueprint import security_blueprint
-from backendgen.questions.domain import load_catalogue_domain
-from tests.helpers import SHOP_ANSWERS
+from tests.helpers import catalogue_security
 
 
 def _fintech(regimes: list[str]) -> tuple[SecurityComplianceSpec, BlueprintInput]:
-    domain = load_catalogue_domain("fintech")
-    answers = SHOP_ANSWERS.model_copy(update={"domain": "fintech", "compliance": regimes})
-    source = BlueprintInput(
-        answers,
-        domain,
-        {"core_backend": CoreBackendSpec(entities=domain.entities, enums=domain.enums)},
-    )
-    return security_blueprint(source), source
+    return catalogue_security("fintech", regimes)
 
 
 def test_the_fintech_blueprint_derives_the_sox_controls() -> None:

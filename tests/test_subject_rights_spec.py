@@ -9,25 +9,19 @@ put into the spec.
 from __future__ import annotations
 
 import pytest
-from backendgen.agents.blueprints.core import core_blueprint
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.security_compliance import SecurityComplianceSpec
-from backendgen.agents.security_compliance.blueprint import security_blueprint
 from backendgen.generator.spec_versions import slot_migrations
-from backendgen.questions.domain import load_catalogue_domain
-from tests.helpers import SHOP_ANSWERS
+from tests.helpers import catalogue_security
 
 SIX_YEARS = 6 * 365
 """HIPAA 164.316(b)(2)(i): documentation is retained six years (in days, leap days aside)."""
 
 
 def _spec(domain_name: str, regimes: list[str]) -> tuple[BlueprintInput, SecurityComplianceSpec]:
-    answers = SHOP_ANSWERS.model_copy(update={"domain": domain_name, "compliance": regimes})
-    domain = load_catalogue_domain(domain_name)
-    core = core_blueprint(BlueprintInput(answers, domain))
-    source = BlueprintInput(answers, domain, {"core_backend": core})
-    return source, security_blueprint(source)
+    spec, source = catalogue_security(domain_name, regimes)
+    return source, spec
 
 
 def test_hipaa_keeps_records_instead_of_deleting_them_after_six_years() -> None:
