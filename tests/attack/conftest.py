@@ -173,6 +173,14 @@ def owned_target(
     yield from serve(project, tmp_path_factory.mktemp("served-jdl-user"))
 
 
+@pytest.fixture(scope="session", params=["defaults", "healthcare"])
+def personal_owned_target(request: pytest.FixtureRequest) -> Target:
+    """A served project with owned rows and personal data: e-commerce and healthcare."""
+    name = "target" if request.param == "defaults" else "healthcare_target"
+    served: Target = request.getfixturevalue(name)
+    return served
+
+
 @pytest.fixture(scope="session")
 def healthcare_target(
     isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory

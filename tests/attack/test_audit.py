@@ -54,9 +54,9 @@ def _sql(target: Target, statement: str, *params: object) -> list[tuple[Any, ...
         return connection.execute(statement, params).fetchall()
 
 
-def test_sql_edits_of_a_record_and_of_the_log_are_found(owned_target: Target) -> None:
-    admin = owned_target.admin()
-    specs = owned_target.specs
+def test_sql_edits_of_a_record_and_of_the_log_are_found(personal_owned_target: Target) -> None:
+    admin = personal_owned_target.admin()
+    specs = personal_owned_target.specs
     entity = _entity(specs)
     table = specs.entity(entity)["table"]
     record = admin.create(entity)
@@ -65,49 +65,51 @@ def test_sql_edits_of_a_record_and_of_the_log_are_found(owned_target: Target) ->
     # 1. A record changed with SQL, bypassing the application.
     select_created = f"SELECT created_at FROM {table} WHERE id = ?"  # noqa: S608
     set_created = f"UPDATE {table} SET created_at = ? WHERE id = ?"  # noqa: S608
-    (original,) = _sql(owned_target, select_created, record["id"])
-    _sql(owned_target, set_created, "2001-01-01 00:00:00.000000", record["id"])
+    (original,) = _sql(personal_owned_target, select_created, record["id"])
+    _sql(personal_owned_target, set_created, "2001-01-01 00:00:00.000000", record["id"])
     found = _verification(admin)
     assert found["intact"] is False
     assert any(
         f"{entity} {record['id']} was changed outside the application" in p
         for p in found["problems"]
     ), found
-    command = _command(owned_target)
+    command = _command(personal_owned_target)
     assert command.returncode == 1, command.stdout + command.stderr
     assert f"{entity} {record['id']} was changed outside the application" in command.stderr
-    _sql(owned_target, set_created, original[0], record["id"])
+    _sql(personal_owned_target, set_created, original[0], record["id"])
     assert _verification(admin)["intact"] is True
 
     # 2. An entry of the log edited with SQL: the chain breaks at that entry.
     (entry,) = _sql(
-        owned_target,
+        personal_owned_target,
         "SELECT id, actor FROM audit_log WHERE entity = ? AND entity_id = ? AND action = 'create'",
         entity,
         str(record["id"]),
     )
-    _sql(owned_target, "UPDATE audit_log SET actor = 'system' WHERE id = ?", entry[0])
+    _sql(personal_owned_target, "UPDATE audit_log SET actor = 'system' WHERE id = ?", entry[0])
     found = _verification(admin)
     assert found["intact"] is False
     assert f"entry {entry[0]} was altered" in found["problems"][0], found
-    _sql(owned_target, "UPDATE audit_log SET actor = ? WHERE id = ?", entry[1], entry[0])
+    _sql(personal_owned_target, "UPDATE audit_log SET actor = ? WHERE id = ?", entry[1], entry[0])
 
     # 3. The last entries cut off the end of the log.
-    (last,) = _sql(owned_target, "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")
-    _sql(owned_target, "DELETE FROM audit_log WHERE id = ?", last[0])
+    (last,) = _sql(personal_owned_target, "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")
+    _sql(personal_owned_target, "DELETE FROM audit_log WHERE id = ?", last[0])
     found = _verification(admin)
     assert found["intact"] is False
     assert "cut off the end" in found["problems"][0], found
     placeholders = ", ".join("?" for _ in last)
-    _sql(owned_target, f"INSERT INTO audit_log VALUES ({placeholders})", *last)  # noqa: S608
-    command = _command(owned_target)
+    _sql(personal_owned_target, f"INSERT INTO audit_log VALUES ({placeholders})", *last)  # noqa: S608
+    command = _command(personal_owned_target)
     assert command.returncode == 0, command.stderr
     assert "audit log intact" in command.stdout
 
 
-def test_reads_of_personal_data_and_failed_sign_ins_are_in_the_log(owned_target: Target) -> None:
-    admin = owned_target.admin()
-    specs = owned_target.specs
+def test_reads_of_personal_data_and_failed_sign_ins_are_in_the_log(
+    personal_owned_target: Target,
+) -> None:
+    admin = personal_owned_target.admin()
+    specs = personal_owned_target.specs
     personal = [
         e["name"]
         for e in specs.core["entities"]
@@ -123,7 +125,7 @@ def test_reads_of_personal_data_and_failed_sign_ins_are_in_the_log(owned_target:
     me = admin.call("GET", "/auth/me").json()
     assert [item["actor"] for item in reads["items"]] == [f"user:{me['id']}"], reads
 
-    refused = owned_target.anonymous.call(
+    refused = personal_owned_target.anonymous.call(
         "POST", "/auth/token", json={"email": me["email"], "password": "wrong-" * 3}
     )
     assert refused.status_code == 401
@@ -134,17 +136,19 @@ def test_reads_of_personal_data_and_failed_sign_ins_are_in_the_log(owned_target:
     assert _verification(admin)["intact"] is True
 
 
-def test_only_the_administrator_and_the_audit_readers_read_the_log(owned_target: Target) -> None:
-    admin = owned_target.admin()
-    security = owned_target.specs.security
+def test_only_the_administrator_and_the_audit_readers_read_the_log(
+    personal_owned_target: Target,
+) -> None:
+    admin = personal_owned_target.admin()
+    security = personal_owned_target.specs.security
     readers = set(security["audit_readers"])
     assert readers, "a project with compliance regimes names an audit reader"
-    assert owned_target.anonymous.call("GET", "/audit").status_code == 401
+    assert personal_owned_target.anonymous.call("GET", "/audit").status_code == 401
     for role in (r["name"] for r in security["roles"][1:]):
         credentials = {"email": f"{role}-{secrets.token_hex(4)}@example.com", "password": "p" * 40}
         created = admin.call("POST", "/admin/users", json={**credentials, "role": role})
         assert created.status_code == 201, created.text
-        user = owned_target.anonymous.sign_in(**credentials)
+        user = personal_owned_target.anonymous.sign_in(**credentials)
         expected = 200 if role in readers else 403
         for path in ("/audit", "/audit/verify"):
             assert user.call("GET", path).status_code == expected, (role, path)

@@ -133,16 +133,16 @@ def _scalars(data: Any) -> set[str]:
     return set() if data is None else {str(data)}
 
 
-def test_the_spec_names_subjects_whose_erasure_cascades(owned_target: Target) -> None:
-    assert _subjects(owned_target.specs), "no personal entity is referenced by another one"
+def test_the_spec_names_subjects_whose_erasure_cascades(personal_owned_target: Target) -> None:
+    assert _subjects(personal_owned_target.specs), "no personal entity is referenced by another one"
 
 
 def test_an_erased_subject_and_its_records_read_validate_and_leak_nothing(
-    owned_target: Target,
+    personal_owned_target: Target,
 ) -> None:
-    admin = owned_target.admin()
-    specs = owned_target.specs
-    openapi = owned_target.anonymous.call("GET", "/openapi.json").json()
+    admin = personal_owned_target.admin()
+    specs = personal_owned_target.specs
+    openapi = personal_owned_target.anonymous.call("GET", "/openapi.json").json()
     for subject in _subjects(specs):
         record = _create(admin, subject)
         erased_rows: dict[str, list[dict[str, Any]]] = {subject: [record]}

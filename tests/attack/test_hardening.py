@@ -121,11 +121,21 @@ def test_a_ciphertext_copied_to_another_row_does_not_decrypt(
             (first["id"],),
         ).fetchone()
         assert str(first[field]) not in str(stolen), "stored in plaintext"
+        (own,) = connection.execute(
+            f'SELECT "{field}" FROM "{table}" WHERE id = ?',  # noqa: S608
+            (second["id"],),
+        ).fetchone()
         connection.execute(
             f'UPDATE "{table}" SET "{field}" = ? WHERE id = ?',  # noqa: S608
             (stolen, second["id"]),
         )
     response = target.admin().call("GET", f"{target.specs.route(entity)}/{second['id']}")
+    # The server is shared with the other attacks: the row gets its own ciphertext back.
+    with sqlite3.connect(target.database) as connection:
+        connection.execute(
+            f'UPDATE "{table}" SET "{field}" = ? WHERE id = ?',  # noqa: S608
+            (own, second["id"]),
+        )
     assert str(first[field]) not in response.text, "the copied value decrypted on another row"
     assert response.status_code >= 400
     assert response.headers["content-type"].startswith("application/problem+json")
