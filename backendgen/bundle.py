@@ -6,7 +6,9 @@ walker) is loaded from here by the layers that need the same code as plain Copie
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 from backendgen.errors import TemplateError
 
@@ -22,3 +24,22 @@ def bundled_template_root() -> Path:
         if (candidate / "copier.yml").is_file() and (candidate / "templates").is_dir():
             return candidate
     raise TemplateError(f"the bundled template is missing from {package}")
+
+
+def load_template_module(relative: str, name: str) -> ModuleType:
+    """Load a Python file of the bundled template (e.g. ``template_extensions/x.py``).
+
+    Args:
+        relative: The file's path relative to the template root.
+        name: The module name to load it under.
+
+    Raises:
+        TemplateError: If the installation lacks the file.
+    """
+    path = bundled_template_root() / relative
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise TemplateError(f"the bundled template lacks {relative}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -8,7 +8,6 @@ writes one into them.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping
 from functools import cache
 from types import ModuleType
@@ -16,8 +15,8 @@ from typing import Any
 
 from backendgen.agents.registry import BUILTIN_AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
+from backendgen.bundle import load_template_module
 from backendgen.errors import TemplateError, UserInputError
-from backendgen.generator.template_source import bundled_template_root
 
 MIGRATIONS_FILE = "template_extensions/slot_migrations.py"
 """The template's migrations module, relative to the template root."""
@@ -30,13 +29,7 @@ def slot_migrations() -> ModuleType:
     Raises:
         TemplateError: If the installation lacks it.
     """
-    path = bundled_template_root() / MIGRATIONS_FILE
-    spec = importlib.util.spec_from_file_location("backendgen_slot_migrations", path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise TemplateError(f"the bundled template lacks {MIGRATIONS_FILE}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_template_module(MIGRATIONS_FILE, "backendgen_slot_migrations")
 
 
 def current_version(agent: AgentDefinition) -> int:

@@ -9,12 +9,10 @@ This module loads that same file from the bundled template, as
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from types import ModuleType
 
-from backendgen.bundle import bundled_template_root
-from backendgen.errors import TemplateError
+from backendgen.bundle import load_template_module
 
 WALKER_FILE = "template_extensions/regex_example.py"
 """The template's regular-expression walker, relative to the template root."""
@@ -22,13 +20,7 @@ WALKER_FILE = "template_extensions/regex_example.py"
 
 @cache
 def _walker() -> ModuleType:
-    path = bundled_template_root() / WALKER_FILE
-    spec = importlib.util.spec_from_file_location("backendgen_regex_example", path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise TemplateError(f"the bundled template lacks {WALKER_FILE}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_template_module(WALKER_FILE, "backendgen_regex_example")
 
 
 def example_matching(
