@@ -28,7 +28,7 @@ from backendgen.generator.agent_outcome import (
     llm_outcome,
 )
 from backendgen.generator.git_repo import commit_all
-from backendgen.generator.openapi_export import refresh_openapi
+from backendgen.generator.openapi_export import export_slot, refresh_openapi
 from backendgen.generator.progress import Progress, commit_finished, commit_started, spec_ready
 from backendgen.generator.savings import measured_savings
 from backendgen.generator.scaffold import (
@@ -85,6 +85,7 @@ class Generation:
     _scaffold: Scaffold | None = None
     _warned: set[str] = field(default_factory=set)
     _data: dict[str, Any] = field(default_factory=dict)
+    _export_slot: str | None = None
 
     def run(self, max_parallel: int) -> Report:
         """Lay the scaffold and run every agent, one commit each; return the report.
@@ -104,6 +105,9 @@ class Generation:
             DOMAIN_SPEC_ANSWER: domain.model_dump(mode="json"),  # regenerate rebuilds it
             **empty_slots(),
         }
+        # A plugin's files aside, the last commit that changes the app carries the document.
+        bundled = [agent.slot for agent in AGENTS if agent.template is None]
+        self._export_slot = export_slot(self.slot_readers, bundled)
         outcomes = run_dag(
             AGENTS,
             partial(self.run_agent, answers, domain),
@@ -187,10 +191,8 @@ class Generation:
             self.slot_readers,
         )
         files.write(agent, outcome.spec, answers)
-        if agent.template is None:  # the API document follows the app (a plugin's files aside)
-            refresh_openapi(
-                self.project, self.slot_readers, agent.slot, self.progress.line, self._warned
-            )
+        if agent.slot == self._export_slot:  # the API document, once the app is complete
+            refresh_openapi(self.project, self.progress.line, self._warned)
         outcome.report.commit = commit_all(
             self.scaffold.repo,
             agent_commit_message(agent, outcome),

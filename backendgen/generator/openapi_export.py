@@ -1,8 +1,9 @@
 """Write a generated project's ``docs/openapi.json`` from its app, as ``make openapi`` does.
 
 The committed document is the running app's own (FastAPI's ``app.openapi()``), so it cannot be
-rendered by Jinja; backendgen writes it after every render that can change the API (an agent
-commit whose slot the app's code reads, ``regenerate``, ``revert``, ``update``) with the
+rendered by Jinja; backendgen writes it after every render that can change the API (in
+``backendgen new`` once, in the last agent commit whose slot the app's code reads: the security
+agent's; ``regenerate``, ``revert``, ``update``) with the
 project's module ``core.openapi_document``, run by the interpreter running backendgen when that
 one has the generated stack installed. Plain ``copier copy``/``copier update`` refresh it through
 the template's task (with the project's ``.venv``); otherwise ``make openapi`` does, and the
@@ -15,7 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,26 +76,44 @@ def export_openapi(project: Path) -> str | None:
     return None
 
 
+def changes_app(readers: StagedTemplate | None, slot: str) -> bool:
+    """Whether a slot's render can change the app (a template file of the app reads it).
+
+    Args:
+        readers: The template's files grouped by the slots they read (None: unknown, so every
+            slot may change the app).
+        slot: A slot.
+    """
+    paths = readers.sources.get(slot, ()) if readers is not None else API_PACKAGES
+    return any(path.startswith(API_PACKAGES) for path in paths)
+
+
+def export_slot(readers: StagedTemplate | None, slots: Sequence[str]) -> str | None:
+    """The slot whose commit carries the document: the last, in commit order, that changes the app.
+
+    ``backendgen new`` exports the document once, so the commits before that one carry none
+    (the app's code is not complete before it), and the ones after leave it as it is.
+
+    Args:
+        readers: The template's files grouped by the slots they read (None: unknown).
+        slots: The slots in the order they are committed.
+    """
+    changing = [slot for slot in slots if changes_app(readers, slot)]
+    return changing[-1] if changing else None
+
+
 def refresh_openapi(
     project: Path,
-    readers: StagedTemplate | None,
-    slot: str,
     say: Callable[[str], None],
     warned: set[str],
 ) -> None:
-    """After an agent's render: rewrite the document when the slot can change the app.
+    """Rewrite the document, giving a warning once when it cannot be written.
 
     Args:
         project: The project being generated.
-        readers: The template's files grouped by the slots they read (None: unknown, so every
-            slot may change the app).
-        slot: The slot just rendered.
         say: Receives a warning when the document cannot be written.
         warned: Warnings already given (each is given once).
     """
-    paths = readers.sources.get(slot, ()) if readers is not None else API_PACKAGES
-    if not any(path.startswith(API_PACKAGES) for path in paths):
-        return
     problem = export_openapi(project)
     if problem and problem not in warned:
         warned.add(problem)

@@ -27,7 +27,6 @@ from backendgen.generator.pipeline import resolve_domain
 from backendgen.generator.questions_only import questions_only
 from backendgen.generator.render import untrusted_message
 from backendgen.generator.template_source import TemplateRef
-from backendgen.llm.domain_designer import MAX_DESCRIPTION_CHARS
 from backendgen.questions.answers import PROJECT_NAME_PATTERN, Answers, check_partial_answers
 from backendgen.questions.domain_input import DomainInput, load_domain_input
 
@@ -108,6 +107,8 @@ def check_description_text(text: str) -> str | bool:
     Args:
         text: The description as typed so far.
     """
+    from backendgen.llm.domain_designer import MAX_DESCRIPTION_CHARS  # the LLM stack: lazily
+
     if not text.strip():
         return "describe the domain in a sentence or more"
     if len(text.strip()) > MAX_DESCRIPTION_CHARS:
