@@ -26,9 +26,11 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import import_string
+from jinja2_ansible_filters.core_filters import to_nice_yaml
 from pathspec import PathSpec
 
 from backendgen.errors import TemplateError
+from backendgen.generator.nice_yaml import nice_yaml
 from backendgen.generator.staging import StagedTemplate
 
 _UNSUPPORTED_SETTINGS = ("_skip_if_exists", "_external_data", "_preserve_symlinks")
@@ -85,6 +87,8 @@ def _environment(template_root: Path, settings: Mapping[str, Any]) -> SandboxedE
         **envops,
     )
     env.globals["pathjoin"] = lambda *parts: str(PurePosixPath(*parts))
+    if env.filters.get("to_nice_yaml") is to_nice_yaml:  # not a template's own filter
+        env.filters["to_nice_yaml"] = nice_yaml
     return env
 
 
