@@ -105,14 +105,28 @@ def _update(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _tests(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
 def _make_test(result: dict[str, Any]) -> list[str]:
-    tests = ", ".join(f"{n} {kind}" for kind, n in result["tests"].items())
-    return [
+    lines = [
         "## e. The generated project's `make test` (defaults)",
         "",
-        f"{_s(result['make_test_s'])} for {tests} (the environment already installed). "
-        f"{_command(result)}",
+        f"{_s(result['make_test_s'])} for {_tests(result['tests'])} (the environment already "
+        f"installed). {_command(result)}",
     ]
+    baseline = result.get("baseline")
+    if baseline:
+        met = "met" if baseline["ratio"] <= baseline["goal_ratio"] else "NOT met"
+        lines += [
+            "",
+            f"The same defaults generated at `{baseline['rev']}` (before issue 8's security "
+            f"work): {_s(baseline['make_test_s'])} for {_tests(baseline['tests'])}; today's "
+            f"takes {baseline['ratio']}x that (goal <= {baseline['goal_ratio']}x, {met}), "
+            f"{result['runs']} interleaved runs of each.",
+        ]
+    return lines
 
 
 def _scale(result: dict[str, Any]) -> list[str]:
@@ -145,6 +159,8 @@ def main() -> None:
         else:
             machine = machine or result["machine"]
             lines += section(result)
+            load = result["machine"]["load_average"]
+            lines += ["", f"Load average (1, 5, 15 min) when it finished: {load}."]
         lines.append("")
     if machine:
         lines += [
