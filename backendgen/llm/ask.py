@@ -8,6 +8,7 @@ back with a reason a person can read, never an exception.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -21,6 +22,10 @@ from backendgen.errors import LlmRequestError
 from backendgen.llm.fallback_reasons import fallback_reason
 from backendgen.llm.replay import Usage, gated_create
 from backendgen.llm.runtime import UNREACHABLE, LlmRuntime
+
+# instructor logs every failed attempt at ERROR; backendgen reports them itself, once.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
 
 CHARS_PER_TOKEN = 3.5
 """Offline prompt-size estimate: JSON-heavy prompts run about 3.5 characters a token."""

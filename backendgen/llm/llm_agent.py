@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
@@ -19,10 +18,6 @@ from backendgen.llm.report import AgentReport
 from backendgen.llm.runtime import AgentOutcome, LlmRuntime
 
 __all__ = ["LlmRuntime", "estimate_tokens", "run_llm_agent"]
-
-# instructor logs every failed attempt at ERROR; backendgen reports them itself, once.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
-logging.getLogger("instructor").propagate = False
 
 
 def run_llm_agent(
