@@ -5,8 +5,10 @@ two profiles: realistic (0.5 s to first token, then 50 tokens/s) and flat (1 s p
 whatever its length). For each, `backendgen new` runs sequentially (--max-parallel 1) and on
 the DAG (--max-parallel 6), each with a cold cache, then the DAG run again on its warm cache.
 Reports wall time (median of --runs), the speed-up against the brief's 1.67x and the issue's
-2.5x goal, and per run the requests the server counted, tokens and cost from the report.
-Run with `make bench`.
+2.5x goal, per run the requests the server counted, tokens and cost from the report, and the
+schedule of the first DAG and sequential runs as the server saw it: when the first request
+arrived, when the last answer left, the tail after it (renders and commits), and per agent
+its span of requests. Writes bench/results/llm.json. Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import timed  # bench/timing.py, beside this script
+from timing import timed, write_result  # bench/timing.py, beside this script
 
-from tests.fakes import FakeOpenAI, running_server
-from tests.test_llm_wire import consistent_model, openai_new_args
+from tests.fakes import FakeOpenAI, RecordedRequest, request_name, running_server
+from tests.test_llm_wire import NAME_TO_AGENT, consistent_model, openai_new_args
 
 BRIEF_SPEEDUP = 1.67
 """The speed-up the brief claims for parallel agents."""
@@ -46,6 +49,7 @@ def _run(
     """One `backendgen new`: wall seconds, the server's request count, the report's totals."""
     env = os.environ | {"XDG_CACHE_HOME": str(cache), "OPENAI_API_KEY": "bench"}
     before = len(fake.requests)
+    started = time.monotonic()
     seconds = timed(
         "backendgen",
         *openai_new_args(
@@ -61,12 +65,34 @@ def _run(
         env=env,
     )
     totals = json.loads((destination / ".backendgen" / "report.json").read_text())["totals"]
+    sent = fake.requests[before:]
     return {
         "seconds": round(seconds, 2),
-        "requests_sent": len(fake.requests) - before,
+        "requests_sent": len(sent),
         "tokens": totals["prompt_tokens"] + totals["completion_tokens"],
         "cost_usd": totals["cost_usd"],
         "replayed": totals.get("replayed", 0),
+        "schedule": _schedule(sent, started, seconds),
+    }
+
+
+def _schedule(sent: list[RecordedRequest], started: float, seconds: float) -> dict[str, Any]:
+    """When the run's requests were in flight, relative to its start (seconds)."""
+    if not sent:
+        return {}
+    spans: dict[str, list[float]] = {}
+    for request in sent:
+        name = NAME_TO_AGENT.get(str(request_name(request.body)), str(request_name(request.body)))
+        end = (request.finished or request.arrived) - started
+        first, last = spans.get(name, [request.arrived - started, end])
+        spans[name] = [min(first, request.arrived - started), max(last, end)]
+    last_answer = max(last for _, last in spans.values())
+    return {
+        "first_request_s": round(min(first for first, _ in spans.values()), 2),
+        "last_answer_s": round(last_answer, 2),
+        "tail_after_last_answer_s": round(seconds - last_answer, 2),
+        "llm_seconds_summed": round(sum((r.finished or r.arrived) - r.arrived for r in sent), 2),
+        "agents": {n: [round(a, 2), round(b, 2)] for n, (a, b) in sorted(spans.items())},
     }
 
 
@@ -104,7 +130,11 @@ def main() -> None:
     parser.add_argument("--profile", choices=sorted(PROFILES), action="append")
     options = parser.parse_args()
     chosen = options.profile or list(PROFILES)
-    results: dict[str, Any] = {"runs": options.runs, "batch_size": options.batch_size}
+    results: dict[str, Any] = {
+        "runs": options.runs,
+        "batch_size": options.batch_size,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
     with tempfile.TemporaryDirectory(prefix="backendgen-bench-") as tmp:
         for name in chosen:
             results[name] = _profile(
@@ -115,7 +145,7 @@ def main() -> None:
                 parallel=options.max_parallel,
                 batch=options.batch_size,
             )
-    print(json.dumps(results, indent=2))
+    write_result("llm", results)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from backendgen.llm.domain_designer import MAX_DESIGNED_ENTITIES
+from backendgen.llm.domain_designer import MAX_SINGLE_DESIGN_ENTITIES as MAX_DESIGNED_ENTITIES
 from backendgen.questions.domain import DomainSpec
 from backendgen.questions.domain_input import load_domain_input
 from tests.fakes import Refusal, SchemaResponder, request_name, running_server

@@ -97,10 +97,67 @@ def test_agents_that_read_only_the_declared_core_start_with_core() -> None:
     assert early == {"devops_infrastructure", "monitoring_observability", "documentation"}
     for name in early:
         assert recorder.started[name] < recorder.finished["core_backend"], name
-    for name in ("security_compliance", "testing_qa"):
-        assert recorder.started[name] >= recorder.finished["core_backend"], name
     assert recorder.finished["monitoring_observability"] <= recorder.started["documentation"]
     assert recorder.commits == [a.name for a in AGENTS]
+
+
+class _Speculation(_Recorder):
+    """Records the upstream specs each run got; the core answer is ``core_answer``."""
+
+    def __init__(self, core_answer: SlotSpec) -> None:
+        super().__init__({"core_backend": 0.3})
+        self.core_answer = core_answer
+        self.runs: list[tuple[str, SlotSpec | None]] = []
+
+    def run_one(self, agent: AgentDefinition, upstream: Mapping[str, SlotSpec]) -> SlotSpec:
+        super().run_one(agent, upstream)
+        with self.lock:
+            self.runs.append((agent.name, upstream.get("core_backend")))
+        return self.core_answer if agent.name == "core_backend" else SlotSpec()
+
+
+class _Core(SlotSpec):
+    version: int = 0
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_security_and_testing_start_on_the_declared_core_and_rerun_only_if_it_changed(
+    changed: bool,
+) -> None:
+    declared = _Core()
+    recorder = _Speculation(_Core(version=1) if changed else _Core())
+    run_dag(
+        AGENTS,
+        recorder.run_one,
+        lambda s: s,
+        recorder.commit,
+        6,
+        declared={"core_backend": declared},
+    )
+    speculating = {a.name for a in AGENTS if "core_backend" in a.speculates_on}
+    assert speculating == {"security_compliance", "testing_qa"}
+    for name in speculating:
+        first, *again = [core for agent, core in recorder.runs if agent == name]
+        assert first is declared  # started on the declared core, before core answered
+        assert again == ([recorder.core_answer] if changed else [])
+        if not changed:
+            assert recorder.started[name] < recorder.finished["core_backend"], name
+    assert recorder.commits == [a.name for a in AGENTS]
+
+
+def test_a_sequential_run_does_not_speculate() -> None:
+    recorder = _Speculation(_Core(version=1))
+    run_dag(
+        AGENTS,
+        recorder.run_one,
+        lambda s: s,
+        recorder.commit,
+        1,
+        declared={"core_backend": _Core()},
+    )
+    for name in ("security_compliance", "testing_qa"):
+        assert [core for agent, core in recorder.runs if agent == name] == [recorder.core_answer]
+        assert recorder.started[name] >= recorder.finished["core_backend"], name
 
 
 def test_reasks_go_to_the_front_of_the_request_queue() -> None:

@@ -48,6 +48,10 @@ class AgentDefinition:
     starts_on_declared: tuple[str, ...] = ()
     """Dependencies of which the agent reads only the declared part (the domain's own
     entities, which the core agent keeps): it starts without waiting for their answers."""
+    speculates_on: tuple[str, ...] = ()
+    """Dependencies of which the agent reads more than the declared part, yet starts on it:
+    when their answers come, the agent's result stands if its input is unchanged (the same
+    prompt, and it still validates), and it is asked again on the answers otherwise."""
 
     @property
     def slot(self) -> str:

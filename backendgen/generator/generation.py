@@ -39,8 +39,9 @@ from backendgen.generator.scaffold import (
     lay_scaffold,
     save_designed_domain,
 )
-from backendgen.generator.scheduler import run_dag
+from backendgen.generator.scheduler import Recheck, run_dag
 from backendgen.generator.slot_render import SlotRenderer
+from backendgen.generator.speculation import settle
 from backendgen.generator.staging import StagedTemplate
 from backendgen.generator.template_source import TemplateRef
 from backendgen.llm.report import Report
@@ -116,6 +117,7 @@ class Generation:
             max_parallel,
             declared=declared_specs(answers, domain),
             prelude=self.lay_scaffold if self._scaffold is None else None,
+            recheck=self.recheck(answers, domain),
         )
         self.report.template_ref = self.scaffold.ref
         self.report.savings = measured_savings(list(outcomes.values()))
@@ -178,6 +180,26 @@ class Generation:
             else:
                 self.progress.line(f"warning: {agent.name} fell back to its blueprint: {reason}")
         return spec_ready(self.progress, outcome, since=self.started)
+
+    def recheck(self, answers: Answers, domain: DomainSpec) -> Recheck[AgentOutcome]:
+        """What keeps an outcome made on declared specs if it holds, or runs the agent again."""
+
+        def recheck(
+            agent: AgentDefinition,
+            outcome: AgentOutcome,
+            early: Mapping[str, SlotSpec],
+            real: Mapping[str, SlotSpec],
+        ) -> AgentOutcome:
+            return settle(
+                agent,
+                outcome,
+                BlueprintInput(answers, domain, early),
+                BlueprintInput(answers, domain, real),
+                partial(self.run_agent, answers, domain, agent),
+                llm=self.runtime is not None,
+            )
+
+        return recheck
 
     def commit_agent(self, answers: Answers, agent: AgentDefinition, outcome: AgentOutcome) -> None:
         """Write an agent's slot, render the files that read it, and commit (blocking)."""

@@ -16,6 +16,12 @@ from backendgen.agents.spec_base import SlotSpec
 
 Outcome = TypeVar("Outcome")
 
+Recheck = Callable[
+    [AgentDefinition, Outcome, Mapping[str, SlotSpec], Mapping[str, SlotSpec]], Outcome
+]
+"""Given an agent's outcome on declared specs, the specs it read and the real ones, the
+outcome that stands (the same, or the agent run again on the real specs)."""
+
 
 def run_dag(
     agents: Sequence[AgentDefinition],
@@ -26,6 +32,7 @@ def run_dag(
     *,
     declared: Mapping[str, SlotSpec] | None = None,
     prelude: Callable[[], None] | None = None,
+    recheck: Recheck[Outcome] | None = None,
 ) -> dict[str, Outcome]:
     """Run every agent as soon as its dependencies are done; commit in topological order.
 
@@ -34,7 +41,10 @@ def run_dag(
 
     An agent that needs only the declared part of a dependency (``starts_on_declared``, e.g.
     the entity list of the core spec, which the core agent must keep) starts at once on
-    ``declared[dependency]`` instead of waiting for that dependency's answer.
+    ``declared[dependency]`` instead of waiting for that dependency's answer. An agent that
+    speculates on a dependency (``speculates_on``) starts on it too; once the answer comes,
+    ``recheck`` keeps its outcome or runs it again on the answer (by default: again unless the
+    answer equals the declared spec).
 
     Args:
         agents: Agents in a topological order (dependencies first).
@@ -44,6 +54,8 @@ def run_dag(
         max_parallel: Most ``run_one`` calls in flight at once.
         declared: The declared part of dependencies, by agent name (None: always wait).
         prelude: Work the commits need done first, run alongside the agents (blocking).
+        recheck: Settles a speculative outcome once the real dependencies are known
+            (blocking; it holds one of the ``max_parallel`` slots).
 
     Returns:
         Outcomes by agent name.
@@ -55,13 +67,38 @@ def run_dag(
 
         async def run(agent: AgentDefinition) -> Outcome:
             upstream: dict[str, SlotSpec] = {}
+            speculated: list[str] = []
             for name in agent.depends_on:
-                early = declared is not None and name in agent.starts_on_declared
+                if (
+                    declared is not None
+                    and name in declared
+                    and name in agent.speculates_on
+                    and max_parallel > 1
+                ):
+                    speculated.append(name)
+                early = name in agent.starts_on_declared or name in speculated
                 upstream[name] = (
                     declared[name] if early and declared is not None else spec_of(await tasks[name])
                 )
             async with slots:
-                return await asyncio.to_thread(run_one, agent, upstream)
+                outcome = await asyncio.to_thread(run_one, agent, upstream)
+            if not speculated:
+                return outcome
+            real = dict(upstream)
+            for name in speculated:
+                real[name] = spec_of(await tasks[name])
+            async with slots:
+                return await asyncio.to_thread(settle, agent, outcome, upstream, real)
+
+        def rerun_unless_equal(
+            agent: AgentDefinition,
+            outcome: Outcome,
+            early: Mapping[str, SlotSpec],
+            real: Mapping[str, SlotSpec],
+        ) -> Outcome:
+            return outcome if dict(early) == dict(real) else run_one(agent, real)
+
+        settle = recheck or rerun_unless_equal
 
         ready = asyncio.create_task(asyncio.to_thread(prelude)) if prelude is not None else None
         for agent in agents:

@@ -2,45 +2,56 @@
 
 The model answers with a domain spec, the very format of ``--domain FILE``: entities with
 typed and constrained fields, enums, relationships, rules, roles, PII/PHI flags, samples and
-retention. Its answer goes through the rename policy for reserved names, the bounds of a
-designed domain and the domain file's own validation; every error is sent back for a re-ask.
-A model that never gives a valid design ends the run with one line, before anything is
-written: there is no blueprint of a domain no one has described.
+retention. A description that lists many things fans out
+(:mod:`backendgen.llm.design_fanout`): an outline first, then the entities' details in
+parallel batches. Every answer goes through the rename policy for reserved names, the bounds
+of a designed domain and the domain file's own validation; every error is sent back for a
+re-ask. A model that never gives a valid design ends the run with one line, before anything
+is written: there is no blueprint of a domain no one has described.
 """
 
 from __future__ import annotations
 
-import copy
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import instructor
-import openai
-from instructor.core import IncompleteOutputException, InstructorRetryException
-from pydantic import ValidationError, ValidationInfo, model_validator
-
 from backendgen.domain.declared import DomainSpec
-from backendgen.domain.rename import map_reserved_names
-from backendgen.errors import LlmRequestError, UserInputError
-from backendgen.llm.fallback_reasons import fallback_reason
+from backendgen.errors import UserInputError
+from backendgen.llm.ask import ask_typed
+from backendgen.llm.design_models import (
+    MAX_DESIGNED_ENTITIES,
+    MAX_SINGLE_DESIGN_ENTITIES,
+    DesignedDomain,
+)
 from backendgen.llm.pricing import cost_usd
-from backendgen.llm.replay import Usage, gated_create
+from backendgen.llm.replay import Usage
 from backendgen.llm.report import AgentReport
 from backendgen.llm.runtime import LlmRuntime
 
-DESIGNER = "domain_design"
-"""The name the design request is cached and reported under."""
+__all__ = [
+    "DESIGNER",
+    "MAX_DESCRIPTION_CHARS",
+    "MAX_DESIGNED_ENTITIES",
+    "MAX_SINGLE_DESIGN_ENTITIES",
+    "Design",
+    "design_domain",
+    "fans_out",
+]
 
-MAX_DESIGNED_ENTITIES = 24
-"""Most entities of a designed domain."""
+DESIGNER = "domain_design"
+"""The name the design requests are cached and reported under."""
 
 MAX_DESCRIPTION_CHARS = 4000
 """Longest description accepted."""
 
 DESIGN_TOKEN_BUDGET = 12000
-"""Least token budget of the design request (a whole domain is a long answer)."""
+"""Least token budget of a design request (a whole domain is a long answer)."""
+
+FAN_OUT_ITEMS = 16
+"""A description listing more things than this is designed in an outline and batches."""
 
 SYSTEM = (
     "You are the core_backend agent of backendgen, a generator of production-grade backends. "
@@ -51,52 +62,10 @@ SYSTEM = (
     "first is the administrator) with their permissions per entity, pii/phi flags on personal "
     "and health data, one valid sample create payload per entity, and retention in days for "
     "entities holding personal data. Describe the domain, never a framework: no code. "
-    f"At most {MAX_DESIGNED_ENTITIES} entities."
+    f"At most {MAX_SINGLE_DESIGN_ENTITIES} entities."
 )
 
-
-def _unknown_entity_keys(domain: DomainSpec) -> list[str]:
-    names = {e.name for e in domain.entities}
-    keyed: list[tuple[str, list[str]]] = [
-        ("samples", list(domain.samples)),
-        ("retention", list(domain.retention)),
-        *((f"role {r.name}", [k for k in r.permissions if k != "*"]) for r in domain.roles),
-    ]
-    known = ", ".join(sorted(names))
-    return [
-        f"{what} names unknown entity '{key}' (known: {known})"
-        for what, keys in keyed
-        for key in keys
-        if key not in names
-    ]
-
-
-class DesignedDomain(DomainSpec):
-    """A domain spec as designed by the model: renamed, bounded and cross-checked."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rename_reserved(cls, data: Any, info: ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            return data
-        renamed = copy.deepcopy(data)
-        warnings = map_reserved_names(renamed)
-        if isinstance(info.context, dict) and isinstance(info.context.get("warnings"), list):
-            info.context["warnings"][:] = warnings
-        return renamed
-
-    @model_validator(mode="after")
-    def _bounded_and_consistent(self) -> DesignedDomain:
-        if len(self.entities) > MAX_DESIGNED_ENTITIES:
-            raise ValueError(
-                f"{len(self.entities)} entities: a designed domain has at most "
-                f"{MAX_DESIGNED_ENTITIES}"
-            )
-        self.check_references()  # relationships and enum references resolve
-        problems = _unknown_entity_keys(self)
-        if problems:
-            raise ValueError("; ".join(problems[:3]))
-        return self
+_ITEM_SEPARATORS = re.compile(r"[,;:\n]|\band\b|\bor\b", re.IGNORECASE)
 
 
 @dataclass
@@ -108,8 +77,22 @@ class Design:
     warnings: list[str] = field(default_factory=list)
 
 
+def fans_out(description: str) -> bool:
+    """Whether a description is designed in an outline and batches rather than one request.
+
+    Args:
+        description: The user's prose.
+
+    Returns:
+        True when it lists more than :data:`FAN_OUT_ITEMS` things (comma, semicolon, colon,
+        line, "and" or "or" separated).
+    """
+    items = [part for part in _ITEM_SEPARATORS.split(description) if part.strip()]
+    return len(items) > FAN_OUT_ITEMS
+
+
 def design_messages(description: str, compliance: list[str]) -> list[dict[str, str]]:
-    """The chat messages asking for a domain.
+    """The chat messages asking for a whole domain in one answer.
 
     Args:
         description: The user's prose.
@@ -123,6 +106,46 @@ def design_messages(description: str, compliance: list[str]) -> list[dict[str, s
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": json.dumps(context, separators=(",", ":"), sort_keys=True)},
     ]
+
+
+def design_budget(runtime: LlmRuntime) -> int:
+    """Prompt plus completion tokens of one design request."""
+    return max(runtime.token_budget, DESIGN_TOKEN_BUDGET)
+
+
+def design_report(runtime: LlmRuntime, usages: list[Usage], started: float) -> AgentReport:
+    """The design's report: every request of the design (outline and batches) summed.
+
+    Args:
+        runtime: The LLM runtime (model and prices).
+        usages: One usage per typed request.
+        started: ``time.perf_counter()`` when the design began.
+
+    Returns:
+        An ``llm`` report, or ``cache`` when every answer was replayed.
+    """
+    settings = runtime.settings
+    requests = sum(u.requests for u in usages)
+    replayed = sum(u.replayed for u in usages)
+    prompt = sum(u.prompt_tokens for u in usages)
+    completion = sum(u.completion_tokens for u in usages)
+    return AgentReport(
+        name=DESIGNER,
+        source="cache" if requests == 0 and replayed else "llm",
+        model=settings.model,
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        cost_usd=cost_usd(runtime.prices, settings.model, prompt, completion),
+        seconds=round(time.perf_counter() - started, 4),
+        requests=requests,
+        retries=max(requests + replayed - len(usages), 0),
+        replayed=replayed,
+    )
+
+
+def no_design(reason: str) -> UserInputError:
+    """The one-line error of a design that failed for good (nothing is written then)."""
+    return UserInputError(f"--describe: no domain designed, nothing written: {reason}")
 
 
 def design_domain(description: str, compliance: list[str], runtime: LlmRuntime) -> Design:
@@ -145,51 +168,21 @@ def design_domain(description: str, compliance: list[str], runtime: LlmRuntime) 
         raise UserInputError("--describe needs a description of the domain")
     if len(text) > MAX_DESCRIPTION_CHARS:
         raise UserInputError(f"--describe: at most {MAX_DESCRIPTION_CHARS} characters")
+    if fans_out(text):
+        from backendgen.llm.design_fanout import design_in_batches
+
+        return design_in_batches(text, compliance, runtime)
     started = time.perf_counter()
-    settings = runtime.settings
-    messages = design_messages(text, compliance)
-    usage = Usage()
-    prompt_estimate = sum(len(m["content"]) for m in messages) // 3 + 8
-    client = instructor.patch(
-        create=gated_create(runtime, DESIGNER, usage, prompt_estimate),
-        mode=settings.instructor_mode(),
-    )
     context: dict[str, Any] = {"warnings": []}
-    try:
-        designed = client(
-            model=settings.model,
-            messages=messages,
-            response_model=DesignedDomain,
-            max_tokens=max(runtime.token_budget, DESIGN_TOKEN_BUDGET) - prompt_estimate,
-            max_retries=settings.validation_retries,
-            context=context,
-            temperature=0,
-        )
-    except (
-        InstructorRetryException,
-        IncompleteOutputException,
-        openai.OpenAIError,
-        LlmRequestError,
-        ValidationError,
-        ValueError,
-    ) as error:
-        reason = fallback_reason(
-            error, endpoint=settings.base_url, timeout=settings.timeout_seconds
-        )
-        raise UserInputError(f"--describe: no domain designed, nothing written: {reason}") from None
-    domain = DomainSpec.model_validate(designed.model_dump(mode="json"))
-    report = AgentReport(
-        name=DESIGNER,
-        source="cache" if usage.requests == 0 and usage.replayed else "llm",
-        model=settings.model,
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        cost_usd=cost_usd(
-            runtime.prices, settings.model, usage.prompt_tokens, usage.completion_tokens
-        ),
-        seconds=round(time.perf_counter() - started, 4),
-        requests=usage.requests,
-        retries=max(usage.requests + usage.replayed - 1, 0),
-        replayed=usage.replayed,
+    asked = ask_typed(
+        runtime,
+        DESIGNER,
+        design_messages(text, compliance),
+        DesignedDomain,
+        budget=design_budget(runtime),
+        context=context,
     )
-    return Design(domain, report, list(context["warnings"]))
+    if asked.value is None:
+        raise no_design(asked.reason or "no answer")
+    domain = DomainSpec.model_validate(asked.value.model_dump(mode="json"))
+    return Design(domain, design_report(runtime, [asked.usage], started), list(context["warnings"]))

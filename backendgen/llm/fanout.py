@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -24,6 +25,31 @@ from backendgen.llm.runtime import AgentOutcome, LlmRuntime
 
 RunAgent = Callable[[AgentDefinition, BlueprintInput, LlmRuntime], AgentOutcome]
 
+Item = TypeVar("Item")
+
+
+def balanced_chunks(items: Sequence[Item], size: int) -> list[list[Item]]:
+    """Split ``items`` in order into as few chunks of at most ``size`` as possible, balanced.
+
+    Args:
+        items: What to split.
+        size: Most items per chunk (at least 1).
+
+    Returns:
+        Chunks whose sizes differ by at most one; none for no items.
+    """
+    if not items:
+        return []
+    count = -(-len(items) // max(1, size))
+    base, larger = divmod(len(items), count)
+    chunks: list[list[Item]] = []
+    start = 0
+    for index in range(count):
+        end = start + base + (index < larger)
+        chunks.append(list(items[start:end]))
+        start = end
+    return chunks
+
 
 def entity_groups(source: BlueprintInput, size: int) -> list[BlueprintInput]:
     """Split ``source``'s domain into balanced inputs of at most ``size`` entities, in order.
@@ -35,15 +61,9 @@ def entity_groups(source: BlueprintInput, size: int) -> list[BlueprintInput]:
     Returns:
         One input per group; each knows the other groups' entity names as external.
     """
-    entities = source.domain.entities
-    names = tuple(e.name for e in entities)
-    count = -(-len(entities) // size)  # as few groups as the size allows, ...
-    base, larger = divmod(len(entities), count)  # ... of sizes differing by at most one
+    names = tuple(e.name for e in source.domain.entities)
     groups: list[BlueprintInput] = []
-    start = 0
-    for index in range(count):
-        members = entities[start : start + base + (index < larger)]
-        start += len(members)
+    for members in balanced_chunks(source.domain.entities, size):
         member_names = {e.name for e in members}
         groups.append(
             dataclasses.replace(

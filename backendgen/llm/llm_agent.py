@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-import math
 import time
 from collections.abc import Callable
-
-import instructor
-import openai
-from instructor.core import IncompleteOutputException, InstructorRetryException
-from pydantic import ValidationError
 
 from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.prompts import MAX_DETAIL_LEVEL, build_messages
 from backendgen.agents.registry import AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
-from backendgen.errors import LlmRequestError
-from backendgen.llm.fallback_reasons import fallback_reason, one_line
+from backendgen.llm.ask import MIN_COMPLETION_TOKENS, ask_typed, estimate_tokens
+from backendgen.llm.fallback_reasons import one_line
 from backendgen.llm.fanout import fan_out_core
 from backendgen.llm.pricing import cost_usd
-from backendgen.llm.replay import Usage, gated_create
+from backendgen.llm.replay import Usage
 from backendgen.llm.report import AgentReport
-from backendgen.llm.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
+from backendgen.llm.runtime import AgentOutcome, LlmRuntime
 
-# instructor logs every failed attempt at ERROR; backendgen reports them itself, once.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
-logging.getLogger("instructor").propagate = False
-
-CHARS_PER_TOKEN = 3.5
-"""Offline prompt-size estimate: JSON-heavy prompts run about 3.5 characters a token."""
-
-MIN_COMPLETION_TOKENS = 256
-"""A request whose budget leaves less than this for the answer is not sent."""
-
-
-def estimate_tokens(messages: list[dict[str, str]]) -> int:
-    """Estimate a prompt's tokens without a tokenizer (nothing downloads at run time).
-
-    Args:
-        messages: Chat messages.
-
-    Returns:
-        Estimated prompt tokens, including a few per message for the chat framing.
-    """
-    chars = sum(len(m["content"]) for m in messages)
-    return math.ceil(chars / CHARS_PER_TOKEN) + 4 * len(messages)
+__all__ = ["LlmRuntime", "estimate_tokens", "run_llm_agent"]
 
 
 def run_llm_agent(
@@ -113,55 +85,22 @@ def _ask_for_spec(
         )
         report.seconds = round(time.perf_counter() - started, 4)
 
-    def fallback(reason: str, usage: Usage | None = None) -> AgentOutcome:
+    asked = ask_typed(
+        runtime, agent.name, messages, agent.spec_type, budget=runtime.token_budget, context=context
+    )
+    if asked.value is None:
         spec = (blueprint or agent.blueprint)(source)
         spec = agent.spec_type.model_validate(spec.model_dump(mode="json"), context=context)
-        report.source, report.fallback_reason = "blueprint", one_line(reason)
-        if usage is not None:
-            account(usage)
+        report.source, report.fallback_reason = "blueprint", one_line(asked.reason or "")
+        if asked.sent:
+            account(asked.usage)
             report.retries = 0
         report.seconds = round(time.perf_counter() - started, 4)
-        cached = usage.replayed_tokens if usage is not None else 0
+        cached = asked.usage.replayed_tokens if asked.sent else 0
         return AgentOutcome(spec, report, full_tokens, 0, cached_tokens=cached)
-
-    if runtime.endpoint_down.is_set():
-        return fallback(runtime.endpoint_down.reason or UNREACHABLE)
-    if prompt_estimate + MIN_COMPLETION_TOKENS > runtime.token_budget:
-        return fallback(
-            f"prompt of ~{prompt_estimate} tokens exceeds the budget of "
-            f"{runtime.token_budget} tokens even compressed (raise --token-budget)"
-        )
-    usage = Usage()
-    client = instructor.patch(
-        create=gated_create(runtime, agent.name, usage, prompt_estimate),
-        mode=settings.instructor_mode(),
-    )
-    try:
-        spec = client(
-            model=settings.model,
-            messages=messages,
-            response_model=agent.spec_type,
-            max_tokens=runtime.token_budget - prompt_estimate,
-            max_retries=settings.validation_retries,
-            context=context,
-            temperature=0,
-        )
-    except (
-        InstructorRetryException,
-        IncompleteOutputException,
-        openai.OpenAIError,
-        LlmRequestError,
-        ValidationError,
-        ValueError,
-    ) as error:
-        reason = fallback_reason(
-            error, endpoint=settings.base_url, timeout=settings.timeout_seconds
-        )
-        if reason.startswith(UNREACHABLE):
-            runtime.endpoint_down.set(reason)
-        return fallback(reason, usage)
     # A plain copy of the spec, without instructor's raw response attached.
-    spec = agent.spec_type.model_validate(spec.model_dump(mode="json"), context=context)
+    spec = agent.spec_type.model_validate(asked.value.model_dump(mode="json"), context=context)
+    usage = asked.usage
     account(usage)
     if usage.requests == 0 and usage.replayed:
         report.source = "cache"

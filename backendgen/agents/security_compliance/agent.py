@@ -11,6 +11,9 @@ AGENT = AgentDefinition(
     name="security_compliance",
     spec_type=SecurityComplianceSpec,
     depends_on=("core_backend",),
+    speculates_on=(
+        "core_backend",
+    ),  # the fields it encrypts and protects: usually the declared ones
     blueprint=security_blueprint,
     scope="security",
     task=TASK,

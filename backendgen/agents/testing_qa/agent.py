@@ -11,6 +11,7 @@ AGENT = AgentDefinition(
     name="testing_qa",
     spec_type=TestingQaSpec,
     depends_on=("core_backend",),
+    speculates_on=("core_backend",),  # the fields its test data names: usually the declared ones
     blueprint=testing_blueprint,
     scope="tests",
     task=TASK,
