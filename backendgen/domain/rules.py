@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, computed_field, model_validator
 
 from backendgen.domain.types import EnumValue, ShortText, SnakeName, SpecPart
 
@@ -63,6 +63,12 @@ class ProseRule(SpecPart):
     kind: Literal["prose"] = Field(default="prose", description="Always 'prose'.")
     description: ShortText = Field(min_length=1, description="The rule in one sentence.")
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        """The rule in words (its description, else derived from its parts), for messages."""
+        return rule_text(self)
+
 
 class RangeRule(SpecPart):
     """Bounds on one numeric, date or datetime field."""
@@ -88,6 +94,12 @@ class RangeRule(SpecPart):
         "years ago) or 'now' (not in the future).",
     )
     description: ShortText = Field(default="", description="The rule in one sentence.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        """The rule in words (its description, else derived from its parts), for messages."""
+        return rule_text(self)
 
     @model_validator(mode="after")
     def _check_bounds(self) -> RangeRule:
@@ -116,6 +128,12 @@ class CompareRule(SpecPart):
     other: SnakeName = Field(description="Right side: a field or relationship column.")
     description: ShortText = Field(default="", description="The rule in one sentence.")
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        """The rule in words (its description, else derived from its parts), for messages."""
+        return rule_text(self)
+
 
 class Transition(SpecPart):
     """The values one enum value may change to."""
@@ -142,6 +160,12 @@ class TransitionRule(SpecPart):
         description="Allowed changes per value; a value not listed as a source is final.",
     )
     description: ShortText = Field(default="", description="The rule in one sentence.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        """The rule in words (its description, else derived from its parts), for messages."""
+        return rule_text(self)
 
     @model_validator(mode="after")
     def _check_sources(self) -> TransitionRule:
