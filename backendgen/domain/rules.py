@@ -189,7 +189,7 @@ def as_rule(value: Any) -> Any:
     """Read a rule given as plain text (the format before declarative rules) as prose."""
     if isinstance(value, str):
         return {"kind": "prose", "description": value}
-    if isinstance(value, Mapping) and "kind" not in value and set(value) <= {"description"}:
+    if isinstance(value, Mapping) and "kind" not in value and set(value) <= {"description", "text"}:
         return {**value, "kind": "prose"}
     return value
 
