@@ -28,7 +28,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 """``migration(old_slot_answer, all_answers) -> new_slot_answer`` (the old one is a copy)."""
 
 SLOT_VERSIONS: dict[str, int] = {
-    "slot_core_backend": 2,
+    "slot_core_backend": 3,
     "slot_security_compliance": 4,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
@@ -189,8 +189,37 @@ def core_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, 
     return old
 
 
+def core_v2_to_v3(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Bring a v2 core answer to v3: each entity's rules, sentences in v2, become prose rules.
+
+    v2 rules were prose the backend never enforced; as ``{"kind": "prose", ...}`` they stay
+    documentation. Declarative ranges, comparisons and transitions need domain knowledge v2
+    never stored; regenerating the core slot (or declaring them) adds them.
+
+    Args:
+        old: The v2 answer (a copy).
+        answers: Every answer of the project (unused).
+
+    Returns:
+        The v3 answer.
+    """
+    del answers
+    entities = []
+    for entity in old.get("entities", []):
+        if isinstance(entity, Mapping):
+            rules = [
+                {"kind": "prose", "description": rule} if isinstance(rule, str) else rule
+                for rule in entity.get("rules", [])
+            ]
+            entities.append({**entity, "rules": rules})
+        else:
+            entities.append(entity)
+    return {**old, "entities": entities}
+
+
 MIGRATIONS: dict[tuple[str, int], Migration] = {
     ("slot_core_backend", 1): core_v1_to_v2,
+    ("slot_core_backend", 2): core_v2_to_v3,
     ("slot_security_compliance", 1): security_v1_to_v2,
     ("slot_security_compliance", 2): security_v2_to_v3,
     ("slot_security_compliance", 3): security_v3_to_v4,

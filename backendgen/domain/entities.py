@@ -7,9 +7,9 @@ them), and travel inside the slot answers with their derived names (module, tabl
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, computed_field, field_validator, model_validator
 
 from backendgen.domain.naming import (
     MAX_IDENTIFIER_LENGTH,
@@ -22,6 +22,7 @@ from backendgen.domain.naming import (
     snake,
     type_name_problem,
 )
+from backendgen.domain.rules import RuleInput, RuleSpec, as_rule, rule_problems
 from backendgen.domain.types import EnumValue, PascalName, ShortText, SnakeName, SpecPart
 
 
@@ -176,8 +177,13 @@ class EntitySpec(SpecPart):
     relationships: list[RelationshipSpec] = Field(
         default_factory=list, max_length=10, description="References to other entities."
     )
-    rules: list[ShortText] = Field(
-        default_factory=list, max_length=10, description="Business rules in one sentence each."
+    rules: list[Annotated[RuleSpec, BeforeValidator(as_rule, json_schema_input_type=RuleInput)]] = (
+        Field(
+            default_factory=list,
+            max_length=20,
+            description="Business rules: prose, or declarative ranges, comparisons and status "
+            "transitions the generated backend enforces (backendgen.domain.rules).",
+        )
     )
 
     @field_validator("name")
@@ -208,6 +214,19 @@ class EntitySpec(SpecPart):
     def has_pii(self) -> bool:
         """Whether any field holds personal or health data."""
         return any(f.pii or f.phi for f in self.fields)
+
+    def attributes(self) -> dict[str, tuple[str, str | None]]:
+        """Field name -> (type, enum), and relationship column -> ("id", None): what rules name."""
+        found: dict[str, tuple[str, str | None]] = {f.name: (f.type, f.enum) for f in self.fields}
+        return found | {r.column: ("id", None) for r in self.relationships}
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> EntitySpec:
+        attributes = self.attributes()
+        problems = [p for rule in self.rules for p in rule_problems(self.name, rule, attributes)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _check_unique_names(self) -> EntitySpec:
@@ -279,6 +298,9 @@ def reference_problems(
                 f"{entity.name}: SQL name '{too_long[0]}' is longer than "
                 f"{MAX_IDENTIFIER_LENGTH} characters; shorten the entity or field name"
             )
+        values = {e.name: list(e.values) for e in enums}
+        for rule in entity.rules:
+            problems += rule_problems(entity.name, rule, entity.attributes(), values)
         for field in entity.fields:
             if field.enum is not None and field.enum not in enum_names:
                 problems.append(f"{entity.name}.{field.name} uses unknown enum '{field.enum}'")

@@ -207,6 +207,33 @@ def fintech_target(
     yield from serve(project, tmp_path_factory.mktemp("served-fintech"))
 
 
+SOX_LISTS = ("sox_immutable_records", "sox_maker_checker", "sox_distinct_references")
+"""The security spec's SOX controls, which also refuse some changes the business rules do."""
+
+
+@pytest.fixture(scope="session")
+def rules_target(
+    isolated_environment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The fintech project rendered again without its SOX controls, served: only the core
+    spec's business rules stand between a request and the database.
+
+    ``BACKENDGEN_ATTACK_RULES_PROJECT`` replaces the rendered project.
+    """
+    given = os.environ.get("BACKENDGEN_ATTACK_RULES_PROJECT")
+    if given:
+        project = Path(given)
+    else:
+        fintech = generated_project(isolated_environment, "fintech")
+        answers = yaml.safe_load((fintech / ".copier-answers.yml").read_text())
+        data = {k: v for k, v in answers.items() if not k.startswith("_")}
+        data["slot_security_compliance"] |= {key: [] for key in SOX_LISTS}
+        project = tmp_path_factory.mktemp("fintech-without-sox") / "project"
+        done = plain_copier_copy(project, data)
+        assert done.returncode == 0, done.stderr[-3000:]
+    yield from serve(project, tmp_path_factory.mktemp("served-rules"))
+
+
 @pytest.fixture(scope="session", params=["defaults", "healthcare", "fintech"])
 def personal_target(request: pytest.FixtureRequest) -> Target:
     """A served project holding personal data: e-commerce, healthcare, fintech."""

@@ -16,6 +16,7 @@ from backendgen.agents.sox_controls import (
     ImmutableRecordSpec,
     MakerCheckerSpec,
 )
+from backendgen.domain.rules import rule_text
 
 SETTLED_VALUES = ("SETTLED", "POSTED")
 """Enum values that settle a record: reaching one needs a second person, and freezes it."""
@@ -38,7 +39,7 @@ def _settlement(core: CoreBackendSpec, entity: EntitySpec) -> tuple[str, list[st
 
 
 def _text(entity: EntitySpec) -> str:
-    return " ".join([entity.description, *entity.rules]).lower()
+    return " ".join([entity.description, *(rule_text(r) for r in entity.rules)]).lower()
 
 
 def sox_controls(

@@ -24,6 +24,7 @@ from backendgen.domain.entities import (
 )
 from backendgen.domain.naming import snake
 from backendgen.domain.roles import CRUD_ACTIONS
+from backendgen.domain.rules import rule_text
 
 __all__ = [
     "API_PREFIX",
@@ -59,8 +60,10 @@ DECLARED = "declared_domain"
 class CoreBackendSpec(SlotSpec):
     """The domain model the whole backend is built from."""
 
-    schema_version: int = 2
-    """Version 2 allows entities without fields and a spec without entities (the skeleton)."""
+    schema_version: int = 3
+    """Version 2 allows entities without fields and a spec without entities (the skeleton);
+    version 3 makes each entity rule an object: prose, or a declarative range, comparison or
+    status transitions the backend enforces (:mod:`backendgen.domain.rules`)."""
 
     entities: list[EntitySpec] = Field(
         default_factory=list,
@@ -215,7 +218,7 @@ def declared_changes(declared: CoreBackendSpec, spec: CoreBackendSpec) -> list[s
                     if changed:
                         problems.append(f"{kind} {want.name}.{part.name} changed {changed}")
         problems += [
-            f"rule of {want.name} is missing: {rule!r}"
+            f"rule of {want.name} is missing: {rule_text(rule)!r}"
             for rule in want.rules
             if rule not in got.rules
         ]

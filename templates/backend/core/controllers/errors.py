@@ -3,8 +3,9 @@
 Every error body has ``type``, ``title``, ``status``, ``detail`` and ``instance``; a 422 adds
 ``errors``, one entry per invalid part of the request. A missing record is a 404; a unique
 value already taken, a record still referenced, or a reference to a record that does not
-exist is a 409 (the last with ``errors`` naming the field). Anything unexpected becomes a 500
-whose details go to the log only.
+exist is a 409 (the last with ``errors`` naming the field), as is a status change the
+entity's life cycle forbids; a broken business rule is a 422 naming the rule and its fields.
+Anything unexpected becomes a 500 whose details go to the log only.
 """
 
 import logging
@@ -19,7 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from core.schemas.common import FieldError, Problem, ValidationProblem
-from core.services.errors import InvalidReferenceError, NotFoundError, ServiceError
+from core.services.errors import (
+    InvalidReferenceError,
+    NotFoundError,
+    RuleViolationError,
+    ServiceError,
+    TransitionError,
+)
 from security.encryption.fields import FieldDecryptionError
 
 logger = logging.getLogger(__name__)
@@ -110,13 +117,27 @@ def _http_error(request: Request, error: Exception) -> ProblemResponse:
 
 
 def _service_error(request: Request, error: Exception) -> ProblemResponse:
-    """Answer a service error: 404 for a missing record, else 409 (with the field if any).
+    """Answer a service error: 404, 422 for a broken business rule, else 409.
+
+    A missing record is a 404; a forbidden status change, like any other clash with stored
+    data, a 409 (with the field if any).
 
     A reference to a record that does not exist is well-formed (it matches the schema), so it
     is a conflict with the stored data, not a 422.
     """
     if isinstance(error, InvalidReferenceError):
         field = FieldError(type="missing_reference", loc=["body", error.field], msg=str(error))
+        return problem_response(request, status.HTTP_409_CONFLICT, str(error), errors=[field])
+    if isinstance(error, RuleViolationError):
+        fields = [
+            FieldError(type="business_rule", loc=["body", name], msg=error.rule)
+            for name in error.fields
+        ]
+        return problem_response(
+            request, status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), errors=fields
+        )
+    if isinstance(error, TransitionError):
+        field = FieldError(type="forbidden_transition", loc=["body", error.field], msg=str(error))
         return problem_response(request, status.HTTP_409_CONFLICT, str(error), errors=[field])
     code = (
         status.HTTP_404_NOT_FOUND if isinstance(error, NotFoundError) else status.HTTP_409_CONFLICT
