@@ -26,12 +26,16 @@ _SOX = "tests/integration/test_sox.py::"
 
 _SOX_CODE = "security/policies/sox.py"
 
+_GLASS = "tests/integration/test_break_glass.py::"
+
 SPEC_PROOFS = {
     "sox_immutability": f"{_SOX}test_a_final_record_is_never_changed_or_deleted",
     "sox_maker_checker": f"{_SOX}test_an_approval_needs_a_second_person",
     "sox_distinct_references": f"{_SOX}test_paired_references_never_name_the_same_record",
     "hipaa_minimum_necessary": "tests/integration/test_minimum_necessary.py::"
     "test_a_role_reads_none_of_the_phi_it_does_not_need",
+    "hipaa_break_glass": "tests/integration/test_break_glass.py::"
+    "test_a_grant_opens_the_withheld_phi_for_its_time_only",
 }
 """Features proven by a test module of their own rather than the compliance tests."""
 
@@ -72,6 +76,9 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         "hipaa_minimum_necessary": ("security/policies/minimum_necessary.py", "redact"),
         "documentation_retention": ("security/compliance/retention.py", "retention_cutoff"),
         "consent": ("security/compliance/rights_router.py", "record_consent") if gdpr else None,
+        "hipaa_break_glass": ("security/policies/break_glass.py", "active_grant")
+        if jwt and (security.get("break_glass") or {}).get("roles")
+        else None,
     } | {
         feature: None
         for feature, spec_list in _SPEC_LISTS.items()
@@ -166,6 +173,14 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
             f"{_UNIT}test_card_numbers.py::test_luhn",
             f"{_UNIT}test_card_numbers.py::test_a_body_holding_a_card_number_is_refused_without_the_number",
             "tests/integration/test_card_numbers.py::test_every_body_with_text_fields_is_guarded",
+        ],
+        "hipaa_break_glass": [
+            f"{_GLASS}test_a_reason_is_mandatory_and_the_lifetime_bounded",
+            f"{_GLASS}test_only_the_eligible_roles_break_glass",
+            f"{_GLASS}test_a_record_grant_opens_that_record_only",
+            f"{_GLASS}test_a_revoked_grant_opens_nothing",
+            f"{_GLASS}test_the_auditor_lists_the_grants_and_the_log_has_each_use",
+            f"{_GLASS}test_an_alert_fires_on_every_grant_opened",
         ],
         **_rights_tests(security, core),
     }

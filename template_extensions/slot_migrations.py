@@ -29,7 +29,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 SLOT_VERSIONS: dict[str, int] = {
     "slot_core_backend": 3,
-    "slot_security_compliance": 4,
+    "slot_security_compliance": 5,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
     "slot_documentation": 1,
@@ -172,6 +172,32 @@ def security_v3_to_v4(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     }
 
 
+def security_v4_to_v5(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Bring a v4 security answer to v5: break-glass closed.
+
+    v4 had no emergency access, so no role may break glass after the upgrade (``roles`` empty,
+    lifetimes and reason length at their defaults): which roles may is a decision the project
+    makes on purpose, by regenerating the security slot or editing the answer.
+
+    Args:
+        old: The v4 answer (a copy).
+        answers: Every answer of the project (unused).
+
+    Returns:
+        The v5 answer.
+    """
+    del answers
+    return {
+        **old,
+        "break_glass": {
+            "roles": [],
+            "default_minutes": 60,
+            "max_minutes": 240,
+            "reason_min_length": 20,
+        },
+    }
+
+
 def core_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
     """Bring a v1 core answer to v2: unchanged, since v2 only relaxed two lower bounds.
 
@@ -223,6 +249,7 @@ MIGRATIONS: dict[tuple[str, int], Migration] = {
     ("slot_security_compliance", 1): security_v1_to_v2,
     ("slot_security_compliance", 2): security_v2_to_v3,
     ("slot_security_compliance", 3): security_v3_to_v4,
+    ("slot_security_compliance", 4): security_v4_to_v5,
 }
 """``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
 

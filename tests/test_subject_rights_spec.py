@@ -57,19 +57,23 @@ def test_the_migration_gives_a_v3_answer_the_blueprints_cascades(domain_name: st
     v3 = {
         k: v
         for k, v in dumped.items()
-        if k not in ("erasure_cascades", "documentation_retention_days")
+        if k not in ("erasure_cascades", "documentation_retention_days", "break_glass")
     }
     v3["schema_version"] = 3
     v3["controls"] = [
         {**c, "feature": "retention"} if c["feature"] == "documentation_retention" else c
         for c in v3["controls"]
+        if c["feature"] != "hipaa_break_glass"  # v5
     ]
     answers = {"slot_core_backend": source.core.model_dump(mode="json")}
     upgraded = slot_migrations().migrate_slot("slot_security_compliance", v3, answers)
-    assert upgraded["schema_version"] == 4
+    assert upgraded["schema_version"] == 5
     assert upgraded["erasure_cascades"] == dumped["erasure_cascades"]
     assert upgraded["documentation_retention_days"] == dumped["documentation_retention_days"]
-    assert upgraded["controls"] == dumped["controls"]
+    assert upgraded["controls"] == [
+        c for c in dumped["controls"] if c["feature"] != "hipaa_break_glass"
+    ]
+    assert upgraded["break_glass"]["roles"] == []
 
 
 def test_a_cascade_must_name_a_relationship() -> None:

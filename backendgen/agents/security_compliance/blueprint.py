@@ -12,7 +12,7 @@ from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.blueprints.ownership import row_scopes
 from backendgen.agents.blueprints.sox import sox_controls
 from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
-from backendgen.agents.hipaa_controls import MinimumNecessarySpec
+from backendgen.agents.hipaa_controls import BreakGlassSpec, MinimumNecessarySpec, phi_entities
 from backendgen.agents.security_compliance import (
     AuthSpec,
     ControlSpec,
@@ -73,6 +73,7 @@ SPEC_FEATURES = (
     "sox_maker_checker",
     "sox_distinct_references",
     "hipaa_minimum_necessary",
+    "hipaa_break_glass",
 )
 """Control features that exist only where the spec declares what they act on."""
 
@@ -238,6 +239,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
     strict = any(r in ("hipaa", "pci_dss") for r in regimes)
     sox = sox_controls(core) if "sox" in regimes and source.answers.auth != "none" else ([], [], [])
     withheld = _minimum_necessary(roles, core) if source.answers.auth != "none" else []
+    glass = _break_glass(withheld, core) if "hipaa" in regimes else BreakGlassSpec()
     return SecurityComplianceSpec(
         auth=AuthSpec(
             access_token_minutes=minutes,
@@ -254,7 +256,9 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
             has_encryption=bool(encrypted),
             has_retention=bool(retention),
             declared=[
-                name for name, items in zip(SPEC_FEATURES, [*sox, withheld], strict=True) if items
+                name
+                for name, items in zip(SPEC_FEATURES, [*sox, withheld, glass.roles], strict=True)
+                if items
             ],
         ),
         audit_log=True,
@@ -265,6 +269,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         sox_distinct_references=sox[2],
         pan_guard="pci_dss" in regimes,
         hipaa_minimum_necessary=withheld,
+        break_glass=glass,
         erasure_cascades=_erasure_cascades(core),
         documentation_retention_days=max(
             (DOCUMENTATION_RETENTION_DAYS.get(r, 0) for r in regimes), default=0
@@ -285,6 +290,16 @@ def _minimum_necessary(
             if withheld:
                 entries.append(MinimumNecessarySpec(role=role.name, entity=name, withheld=withheld))
     return entries
+
+
+def _break_glass(withheld: Sequence[MinimumNecessarySpec], core: CoreBackendSpec) -> BreakGlassSpec:
+    """Let the roles that minimum necessary filters break glass (HIPAA emergency access).
+
+    Those roles handle the records whose PHI they normally do not read, so they are the ones
+    an emergency can require to read it; every other role stays unable to (closed).
+    """
+    roles = list(dict.fromkeys(entry.role for entry in withheld))
+    return BreakGlassSpec(roles=roles if phi_entities(core) else [])
 
 
 def _audit_readers(roles: Sequence[RoleHint], regimes: Sequence[str]) -> list[str]:

@@ -8,7 +8,13 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from backendgen.agents.consistency import duplicates, unknown_entity_fields, upstream
 from backendgen.agents.core_backend import USERS_TARGET, CoreBackendSpec
-from backendgen.agents.hipaa_controls import MinimumNecessarySpec, minimum_necessary_problems
+from backendgen.agents.hipaa_controls import (
+    BreakGlassSpec,
+    MinimumNecessarySpec,
+    break_glass_problems,
+    minimum_necessary_problems,
+    phi_entities,
+)
 from backendgen.agents.sox_controls import (
     DistinctReferencesSpec,
     ImmutableRecordSpec,
@@ -38,6 +44,7 @@ ControlFeature = Literal[
     "hipaa_minimum_necessary",
     "documentation_retention",
     "consent",
+    "hipaa_break_glass",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -174,13 +181,14 @@ class ControlSpec(SpecPart):
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
 
-    schema_version: int = 4
+    schema_version: int = 5
     """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
     version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
     ``sox_distinct_references``, the HIPAA control ``hipaa_minimum_necessary``,
     ``encrypted_fields[].blind_index``, ``encrypted_fields[].pci`` and ``pan_guard``,
     ``erasure_cascades``, ``documentation_retention_days`` and the ``consent`` and
-    ``documentation_retention`` control features."""
+    ``documentation_retention`` control features; version 5 the HIPAA ``break_glass``
+    settings and the ``hipaa_break_glass`` control feature."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -254,6 +262,13 @@ class SecurityComplianceSpec(SlotSpec):
             "rows; a relationship not listed cascades with 'anonymize'."
         ),
     )
+    break_glass: BreakGlassSpec = Field(
+        default_factory=BreakGlassSpec,
+        description=(
+            "HIPAA emergency access: the roles that may open a time-boxed, audited grant to "
+            "PHI they normally do not read, with a mandatory reason; none by default."
+        ),
+    )
     documentation_retention_days: int = Field(
         default=0,
         ge=0,
@@ -292,6 +307,9 @@ class SecurityComplianceSpec(SlotSpec):
             role_names,
             self.hipaa_minimum_necessary,
         )
+        problems += break_glass_problems(
+            core if isinstance(core, CoreBackendSpec) else None, role_names, self.break_glass
+        )
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
             problems += sox_problems(
@@ -301,6 +319,7 @@ class SecurityComplianceSpec(SlotSpec):
                 self.sox_distinct_references,
             )
             problems += _cascade_problems(self, core)
+            problems += _break_glass_limits(self, core)
             problems += unknown_entity_fields(
                 core, ((p.entity, None) for p in self.permissions), "permission"
             )
@@ -334,6 +353,7 @@ class SecurityComplianceSpec(SlotSpec):
             "sox_maker_checker": self.sox_maker_checker,
             "sox_distinct_references": self.sox_distinct_references,
             "hipaa_minimum_necessary": self.hipaa_minimum_necessary,
+            "hipaa_break_glass": self.break_glass.roles,
         }
         return [
             f"control '{c.regime}:{c.control_id}' needs {c.feature} entries in the spec"
@@ -383,6 +403,27 @@ def _encrypted_field_problems(spec: SecurityComplianceSpec, core: CoreBackendSpe
                     f"blind index column '{column}' of '{enc.entity}' clashes with a field or "
                     "is longer than 63 characters"
                 )
+    return problems
+
+
+def _break_glass_limits(spec: SecurityComplianceSpec, core: CoreBackendSpec) -> list[str]:
+    """Each break-glass role must have PHI a grant opens: withheld fields or an entity denied.
+
+    Entities the role sees only its own rows of do not count (the grant lifts that limit too,
+    but a role needing other people's rows in an emergency has PHI withheld or denied as well).
+    """
+    problems: list[str] = []
+    for role in spec.break_glass.roles:
+        scope = spec.scope_of(role)
+        owned = {o.entity for o in scope.owned} if scope else set()
+        readable = {p.entity for p in spec.permissions if p.role == role and "read" in p.actions}
+        if not any(
+            name not in owned and (name not in readable or spec.withheld_from(role, name))
+            for name in phi_entities(core)
+        ):
+            problems.append(
+                f"break-glass role '{role}' reads all PHI in full already: a grant opens nothing"
+            )
     return problems
 
 

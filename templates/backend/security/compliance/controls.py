@@ -34,6 +34,7 @@ Feature = Literal[
     "hipaa_minimum_necessary",
     "documentation_retention",
     "consent",
+    "hipaa_break_glass",
 ]
 """A feature of the backend that implements a control."""
 
