@@ -13,7 +13,6 @@ compliance regimes: none, each one alone, and all four together.
 
 from __future__ import annotations
 
-import re
 import secrets
 import sys
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from openapi_spec_validator import validate
 from tests.attack.conftest import ADMIN_EMAIL, SUITE_SETTINGS, production_env
 from tests.attack.server import Server, migrate, start_server
 from tests.conftest import generated_project
-from tests.helpers import VENV_BIN, project_env, run
+from tests.fuzzing import OPERATIONS, SUMMARY, run_schemathesis
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "jdl"
 
@@ -69,22 +68,6 @@ FUZZ_PROJECTS: dict[str, tuple[str, list[str]]] = {
 }
 """Project name -> (auth, ``backendgen new`` options)."""
 
-SEED = 20261201
-"""Fixed seed of every run, so a failure reproduces."""
-
-MAX_EXAMPLES = 5
-"""Test cases per operation in the fuzzing phase (the coverage phase adds its own)."""
-
-PHASES = {
-    # Anonymous callers meet 401 on everything but the public routes, which the
-    # administrator's run covers in full; the boundary cases of the coverage phase add nothing.
-    "anonymous": "examples,fuzzing,stateful",
-    "admin": "examples,coverage,fuzzing,stateful",
-}
-
-_SUMMARY = re.compile(r"^\s*(\d+) generated.*$", re.MULTILINE)
-_OPERATIONS = re.compile(r"Operations:\s+(\d+) selected")
-
 
 def _cases() -> Iterator[object]:
     for name, (auth, _) in FUZZ_PROJECTS.items():
@@ -107,37 +90,6 @@ def _serve(project: Path, workdir: Path) -> tuple[Server, str]:
     return start_server(project, env, workdir / "server.log"), password
 
 
-def _schemathesis(
-    base_url: str, caller: str, headers: dict[str, str], workdir: Path
-) -> tuple[int, str]:
-    """Run schemathesis against the served document; return its exit code and output.
-
-    It runs in ``workdir``, where it keeps its ``.schemathesis`` cache.
-    """
-    args = [
-        str(VENV_BIN / "schemathesis"),
-        "run",
-        f"{base_url}/openapi.json",
-        "--checks",
-        "all",
-        "--phases",
-        PHASES[caller],
-        "--max-examples",
-        str(MAX_EXAMPLES),
-        "--seed",
-        str(SEED),
-        "--workers",
-        "1",
-        "--request-timeout",
-        "30",
-        "--no-color",
-    ]
-    for name, value in headers.items():
-        args += ["-H", f"{name}: {value}"]
-    done = run(args, cwd=workdir, env=project_env(), timeout=900)
-    return done.returncode, done.stdout + done.stderr
-
-
 @pytest.mark.parametrize(("name", "caller"), list(_cases()))
 def test_api_keeps_its_contract_under_schemathesis(
     name: str, caller: str, isolated_environment: Path, tmp_path: Path
@@ -157,11 +109,11 @@ def test_api_keeps_its_contract_under_schemathesis(
             )
             assert signed_in.status_code == 200, signed_in.text
             headers["Authorization"] = f"Bearer {signed_in.json()['access_token']}"
-        code, output = _schemathesis(server.base_url, caller, headers, tmp_path)
+        code, output = run_schemathesis(server.base_url, caller, headers, tmp_path)
     finally:
         server.stop()
-    summary = _SUMMARY.search(output)
-    operations = _OPERATIONS.search(output)
+    summary = SUMMARY.search(output)
+    operations = OPERATIONS.search(output)
     sys.stdout.write(
         f"{name}/{caller}: {operations.group(1) if operations else '?'} operations, "
         f"{summary.group(0).strip() if summary else 'no summary'}\n"

@@ -1,0 +1,1 @@
+"""HTTP-level conformance suite: every renderer's output behaves as its specs and OpenAPI say."""
