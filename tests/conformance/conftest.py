@@ -55,6 +55,7 @@ class App:
     """A served project, its specs and OpenAPI document, and users of each role."""
 
     framework: str
+    answers: Answers
     project: Path
     specs: Specs
     openapi: dict[str, Any]
@@ -141,7 +142,7 @@ def app(
         specs = Specs.of(project)
         openapi = json.loads((project / "docs" / "openapi.json").read_text())
         admin = CountingApi(server.base_url, specs).sign_in(ADMIN_EMAIL, password)
-        yield App(framework, project, specs, openapi, server, admin)
+        yield App(framework, answers, project, specs, openapi, server, admin)
     finally:
         for key in [k for k in CLIENTS if k[0] == server.base_url]:
             CLIENTS.pop(key).close()

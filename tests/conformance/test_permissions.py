@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.conformance.cases import Cell, matrix, per_cell, per_entity, served
+from tests.conformance.cases import (
+    Cell,
+    blueprint_specs,
+    matrix,
+    per_cell,
+    per_entity,
+    served,
+)
 from tests.conformance.conftest import App
 from tests.conformance.rows import change_body, create_body, row_for
 
@@ -21,10 +28,15 @@ MISSING = 2147483000
 
 @pytest.mark.parametrize("app", list(served()), indirect=True, scope="session")
 def test_the_matrix_is_the_served_projects(app: App) -> None:
-    from tests.conformance.cases import CONFORMANCE_ANSWERS, blueprint_specs
-
-    collected = {tuple(matrix(blueprint_specs(a))) for a in CONFORMANCE_ANSWERS}
-    assert tuple(matrix(app.specs)) in collected, "the project's specs are not the blueprints'"
+    collected = matrix(blueprint_specs(app.answers))
+    actual = matrix(app.specs)
+    assert actual == collected, {
+        "cells only served": sorted({c.id for c in actual} - {c.id for c in collected}),
+        "cells only collected": sorted({c.id for c in collected} - {c.id for c in actual}),
+        "cells differing": sorted(
+            {f"{c.id}:{c.allowed}" for c in actual} ^ {f"{c.id}:{c.allowed}" for c in collected}
+        ),
+    }
 
 
 def _allowed(app: App, cell: Cell) -> list[tuple[str, int, int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.attack.specs import Specs
 from tests.conformance.cases import ACTIONS, CONFORMANCE_ANSWERS, blueprint_specs, matrix
 
@@ -17,7 +19,7 @@ def test_the_matrix_has_a_cell_per_role_entity_and_action() -> None:
         assert not all(c.allowed for c in cells)
 
 
-def _specs(permissions: list[dict[str, object]], scopes: list[dict[str, object]]) -> Specs:
+def _specs(permissions: list[dict[str, Any]], scopes: list[dict[str, Any]]) -> Specs:
     core = {"entities": [{"name": "Customer"}, {"name": "Order"}]}
     roles = [{"name": "admin"}, {"name": "customer"}]
     security = {"roles": roles, "permissions": permissions, "row_scopes": scopes}
