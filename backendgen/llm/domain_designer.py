@@ -29,6 +29,7 @@ from backendgen.llm.pricing import cost_usd
 from backendgen.llm.replay import Usage, gated_create
 from backendgen.llm.report import AgentReport
 from backendgen.llm.runtime import LlmRuntime
+from backendgen.renderers import reserved_member_names
 
 DESIGNER = "domain_design"
 """The name the design request is cached and reported under."""
@@ -80,7 +81,7 @@ class DesignedDomain(DomainSpec):
         if not isinstance(data, dict):
             return data
         renamed = copy.deepcopy(data)
-        warnings = map_reserved_names(renamed)
+        warnings = map_reserved_names(renamed, reserved_member_names())
         if isinstance(info.context, dict) and isinstance(info.context.get("warnings"), list):
             info.context["warnings"][:] = warnings
         return renamed
