@@ -10,6 +10,7 @@ class User(models.Model):
     hashed_password = models.CharField(max_length=255)
     role = models.CharField(max_length=48)
     is_active = models.BooleanField(default=True)
+    principal_id = models.IntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

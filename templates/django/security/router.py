@@ -75,6 +75,9 @@ class UserPublic(Schema):
     email: str
     role: str
     is_active: bool
+    principal_id: int | None = Field(
+        default=None, description="Record this user stands for, for roles limited to their rows."
+    )
 
 
 class UserCreate(Strict):
@@ -83,6 +86,7 @@ class UserCreate(Strict):
     email: EmailStr
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
     role: str = Field(min_length=1, max_length=48)
+    principal_id: int | None = Field(default=None, ge=1, le=2147483647)
 
 
 @auth_router.post("/register", response={202: Detail, 403: Detail})
@@ -140,6 +144,7 @@ def create_user(request: HttpRequest, body: UserCreate) -> Status[Any]:
             email=str(body.email).strip().lower(),
             hashed_password=hash_password(body.password),
             role=body.role,
+            principal_id=body.principal_id,
         )
     except IntegrityError:
         return Status(409, {"detail": "An account with this address exists"})

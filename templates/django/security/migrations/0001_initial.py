@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ("hashed_password", models.CharField(max_length=255)),
                 ("role", models.CharField(max_length=48)),
                 ("is_active", models.BooleanField(default=True)),
+                ("principal_id", models.IntegerField(null=True, blank=True)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={"db_table": "users"},
