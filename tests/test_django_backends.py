@@ -57,7 +57,7 @@ def test_a_django_backend_passes_its_own_tests(
     django_projects: dict[str, Path], tmp_path: Path, domain: str
 ) -> None:
     project = _workcopy(django_projects[domain], tmp_path)
-    done = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, _env())
+    done = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"], project, _env())
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     summary = done.stdout.strip().splitlines()[-1]
     assert " passed" in summary
