@@ -20,8 +20,8 @@ $(BIN)/python:
 
 # backendgen, its dev tools, and the generated stack's dependencies: the one shared
 # environment in which the suite runs every generated project's tests.
-$(INSTALLED): $(BIN)/python pyproject.toml templates/backend/requirements.txt templates/backend/requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -e ".[dev]" -r templates/backend/requirements-dev.txt
+$(INSTALLED): $(BIN)/python pyproject.toml templates/backend/requirements.txt templates/backend/requirements-dev.txt templates/django/requirements.txt templates/django/requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -e ".[dev]" -r templates/backend/requirements-dev.txt -r templates/django/requirements-dev.txt
 	touch $@
 
 install: $(INSTALLED)

@@ -19,6 +19,7 @@ from typing import Any
 from backendgen.errors import UserInputError
 from backendgen.generator.pipeline import GenerationOptions, generate
 from backendgen.llm.report import REPORT_PATH, AgentReport, Report
+from backendgen.renderers import RENDERERS
 
 LOGGER = logging.getLogger("backendgen")
 """Where the library reports steps (INFO) and warnings such as blueprint fallbacks (WARNING)."""
@@ -86,12 +87,13 @@ def answers_from_brief(
     """
     language = _key(tech_stack.get("language", "python"))
     framework = _key(tech_stack.get("framework", "fastapi"))
-    if language != "python" or framework != "fastapi":
+    if language != "python" or framework not in RENDERERS:
+        available = ", ".join(f"Python/{renderer.label}" for renderer in RENDERERS.values())
         raise UserInputError(
             f"no renderer for {tech_stack.get('language')}/{tech_stack.get('framework')} yet "
-            "(available: Python/FastAPI)"
+            f"(available: {available})"
         )
-    answers: dict[str, Any] = {"framework": "fastapi"}
+    answers: dict[str, Any] = {"framework": framework}
     if "database" in tech_stack:
         database = _key(tech_stack["database"])
         answers["database"] = "postgresql" if database == "postgres" else database

@@ -26,6 +26,14 @@ class TemplateError(BackendgenError):
     """The template could not be found, versioned or rendered."""
 
 
+class TemplateLayoutError(UserInputError, TemplateError):
+    """The template's layout leaves backendgen nothing to render for a slot.
+
+    For instance a templated ``_subdirectory`` that resolves to a missing folder, or a slot no
+    template file reads: rendering on would commit an empty project, so it stops (exit 2).
+    """
+
+
 class GitError(BackendgenError):
     """A git operation on the generated project failed."""
 

@@ -38,13 +38,13 @@ def _rename_types(data: dict[str, Any], warnings: list[str]) -> dict[str, str]:
 
 
 def _rename_members(
-    entity: dict[str, Any], types: dict[str, str], warnings: list[str]
+    entity: dict[str, Any], types: dict[str, str], warnings: list[str], extra: frozenset[str]
 ) -> dict[str, str]:
     renamed: dict[str, str] = {}
     owner = entity.get("name")
     for key, reserved in (
-        ("fields", RESERVED_FIELD_NAMES),
-        ("relationships", RESERVED_PYTHON_NAMES),
+        ("fields", RESERVED_FIELD_NAMES | extra),
+        ("relationships", RESERVED_PYTHON_NAMES | extra),
     ):
         for member in _items(entity, key):
             name = member.get("name")
@@ -57,11 +57,12 @@ def _rename_members(
     return renamed
 
 
-def map_reserved_names(data: dict[str, Any]) -> list[str]:
+def map_reserved_names(data: dict[str, Any], extra: frozenset[str] = frozenset()) -> list[str]:
     """Rename reserved names in a parsed domain spec, in place, with every reference.
 
     Args:
         data: The YAML document (validated afterwards; malformed parts are left alone).
+        extra: Member names the renderers reserve besides the kernel's (Django's ``objects``).
 
     Returns:
         One warning per rename.
@@ -69,7 +70,7 @@ def map_reserved_names(data: dict[str, Any]) -> list[str]:
     warnings: list[str] = []
     types = _rename_types(data, warnings)
     members = {
-        entity.get("name"): _rename_members(entity, types, warnings)
+        entity.get("name"): _rename_members(entity, types, warnings, extra)
         for entity in _items(data, "entities")
     }
     samples = data.get("samples")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backendgen.agents.blueprints.context import BlueprintInput
-from backendgen.agents.registry import AGENTS, AgentDefinition
+from backendgen.agents.registry import AGENT_SLOTS, AGENTS, AgentDefinition
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.errors import GitError
 from backendgen.generator.agent_files import AgentFiles
@@ -42,7 +42,7 @@ from backendgen.generator.scaffold import (
 from backendgen.generator.scheduler import Recheck, run_dag
 from backendgen.generator.slot_render import SlotRenderer
 from backendgen.generator.speculation import settle
-from backendgen.generator.staging import StagedTemplate
+from backendgen.generator.staging import StagedTemplate, stage_template
 from backendgen.generator.template_source import TemplateRef
 from backendgen.llm.report import Report
 from backendgen.llm.runtime import UNREACHABLE, AgentOutcome, LlmRuntime
@@ -66,8 +66,6 @@ class Generation:
         design: A domain designed from a description, saved in the scaffold, or None.
         progress: Receives steps, warnings and per-agent events.
         interactive: Copier asks the unanswered questions on the terminal.
-        slot_readers: Which template files read each slot, when known.
-        slot_renderer: The in-process slot renderer, when it can vouch for the template.
         report: The run's report, filled in as the agents commit.
     """
 
@@ -79,14 +77,30 @@ class Generation:
     design: Design | None
     progress: Progress
     interactive: bool
-    slot_readers: StagedTemplate | None
-    slot_renderer: SlotRenderer | None
     report: Report
     started: float = field(default_factory=time.perf_counter)
     _scaffold: Scaffold | None = None
     _warned: set[str] = field(default_factory=set)
     _data: dict[str, Any] = field(default_factory=dict)
     _export_slot: str | None = None
+    _staging: tuple[StagedTemplate | None, SlotRenderer | None] | None = None
+
+    def staging(self) -> tuple[StagedTemplate | None, SlotRenderer | None]:
+        """Return which files read each slot and the in-process renderer, once per run.
+
+        Both are worked out from the scaffold's answers, which a templated ``_subdirectory``
+        reads: each agent's commit then re-renders only the files that read its slot, in
+        process when the renderer can vouch for the template, else through Copier.
+
+        Raises:
+            TemplateLayoutError: When ``_subdirectory`` names no folder of the template.
+        """
+        if self._staging is None:
+            root = self.template.files
+            readers = stage_template(root, AGENT_SLOTS, self.scaffold.recorded) if root else None
+            renderer = SlotRenderer.for_template(root, readers) if root else None
+            self._staging = (readers, renderer)
+        return self._staging
 
     def run(self, max_parallel: int) -> Report:
         """Lay the scaffold and run every agent, one commit each; return the report.
@@ -106,9 +120,6 @@ class Generation:
             DOMAIN_SPEC_ANSWER: domain.model_dump(mode="json"),  # regenerate rebuilds it
             **empty_slots(),
         }
-        # A plugin's files aside, the last commit that changes the app carries the document.
-        bundled = [agent.slot for agent in AGENTS if agent.template is None]
-        self._export_slot = export_slot(self.slot_readers, bundled)
         outcomes = run_dag(
             AGENTS,
             partial(self.run_agent, answers, domain),
@@ -204,15 +215,19 @@ class Generation:
     def commit_agent(self, answers: Answers, agent: AgentDefinition, outcome: AgentOutcome) -> None:
         """Write an agent's slot, render the files that read it, and commit (blocking)."""
         committing = commit_started(self.progress, agent.name)
+        slot_readers, slot_renderer = self.staging()
         files = AgentFiles(
             self.project,
             self.template,
             self._data,
             self.scaffold.recorded,
-            self.slot_renderer,
-            self.slot_readers,
+            slot_renderer,
+            slot_readers,
         )
         files.write(agent, outcome.spec, answers)
+        if self._export_slot is None:  # a plugin's files aside, the last app commit has it
+            bundled = [agent.slot for agent in AGENTS if agent.template is None]
+            self._export_slot = export_slot(slot_readers, bundled) or ""
         if agent.slot == self._export_slot:  # the API document, once the app is complete
             refresh_openapi(self.project, self.progress.line, self._warned)
         outcome.report.commit = commit_all(

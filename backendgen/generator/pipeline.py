@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backendgen.agents.core_backend import USERS_TARGET
-from backendgen.agents.registry import AGENT_NAMES, AGENT_SLOTS, PLUGIN_PROBLEMS
+from backendgen.agents.registry import AGENT_NAMES, PLUGIN_PROBLEMS
 from backendgen.errors import UserInputError
 from backendgen.generator.destination import staged
 from backendgen.generator.generation import Generation
@@ -24,8 +24,6 @@ from backendgen.generator.progress import (
     SilentProgress,
     TokenProgress,
 )
-from backendgen.generator.slot_render import SlotRenderer
-from backendgen.generator.staging import stage_template
 from backendgen.generator.template_source import cache_dir, resolve_template
 from backendgen.llm.llm_cache import DEFAULT_MAX_BYTES, LlmCache
 from backendgen.llm.pricing import load_prices
@@ -338,12 +336,6 @@ def generate(
     )
     started = time.perf_counter()
     template = resolve_template(options.template, options.vcs_ref, trust=options.trust)
-    # Each agent's commit re-renders only the files that read its slot, when that is knowable:
-    # in process when the renderer can vouch for the template, else through Copier.
-    slot_readers = stage_template(template.files, AGENT_SLOTS) if template.files else None
-    slot_renderer = (
-        SlotRenderer.for_template(template.files, slot_readers) if template.files else None
-    )
     report = Report(
         project=str(given.get("project_name", "")),  # Copier's default, once it is known
         template=template.src,
@@ -362,8 +354,6 @@ def generate(
             design=design,
             progress=progress,
             interactive=options.interactive,
-            slot_readers=slot_readers,
-            slot_renderer=slot_renderer,
             report=report,
             started=started,
         )

@@ -152,11 +152,13 @@ class SlotRenderer:
 
         Raises:
             TemplateError: When a template fails to render.
+            TemplateLayoutError: When no template file reads ``slot``.
         """
         context = self._context(project, data, recorded)
+        readers = self._staged.readers(slot)
         try:
             excluded = self._exclusions(context)
-            for source in self._staged.sources.get(slot, ()):
+            for source in readers:
                 for destination, extra in self._destinations(source, context):
                     if not excluded(destination.as_posix()):
                         self._render_file(project, source, destination, {**context, **extra})

@@ -12,11 +12,16 @@ the whole answer set, a computed question) turns staging off and the full tree r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from backendgen.errors import TemplateLayoutError
 
 _JINJA_PART = re.compile(r"(?:\{\{.*?\}\}|\{%.*?%\})+")
 """Runs of Jinja expressions and statements inside a template path."""
@@ -47,6 +52,23 @@ class StagedTemplate:
         """The suffix of the template's templated files (``_templates_suffix``)."""
         return str(self.settings.get("_templates_suffix", ".jinja"))
 
+    def readers(self, slot: str) -> tuple[str, ...]:
+        """Return the template files that read ``slot``, relative to ``files_root``.
+
+        Args:
+            slot: The slot answer (``slot_<agent>``) an agent fills.
+
+        Raises:
+            TemplateLayoutError: When no file reads it: the agent's commit would render nothing.
+        """
+        sources = self.sources.get(slot, ())
+        if not sources:
+            raise TemplateLayoutError(
+                f"template {self.files_root}: no file reads {slot}, so its agent would render "
+                "nothing (check _subdirectory in copier.yml)"
+            )
+        return sources
+
     def excludes(self, slot: str) -> list[str]:
         """Return Copier ``exclude`` patterns that skip every file not reading ``slot``.
 
@@ -56,8 +78,7 @@ class StagedTemplate:
         Returns:
             Gitignore-style patterns.
         """
-        sources = self.sources.get(slot, ())
-        readers = (path_pattern(source.removesuffix(self.suffix)) for source in sources)
+        readers = (path_pattern(source.removesuffix(self.suffix)) for source in self.readers(slot))
         keep = (_escape(self.answers_file), *readers)
         return ["*", *(f"!{pattern}" for pattern in keep)]
 
@@ -99,22 +120,80 @@ def _copier_settings(template_root: Path) -> dict[str, Any] | None:
     return loaded
 
 
-def stage_template(template_root: Path, slots: tuple[str, ...]) -> StagedTemplate | None:
+def _literal_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return each question's default that holds no Jinja markup (what Copier would answer)."""
+    defaults: dict[str, Any] = {}
+    for key, question in settings.items():
+        if str(key).startswith("_") or not isinstance(question, dict) or "default" not in question:
+            continue
+        default = question["default"]
+        if not (isinstance(default, str) and ("{{" in default or "{%" in default)):
+            defaults[str(key)] = default
+    return defaults
+
+
+def resolve_subdirectory(
+    template_root: Path, settings: Mapping[str, Any], answers: Mapping[str, Any] | None = None
+) -> Path:
+    """Return the folder holding the template's files, ``_subdirectory`` rendered as Copier does.
+
+    A templated ``_subdirectory`` (``templates/{{ framework }}``, one folder per stack) is
+    rendered with the answers over the questions' literal defaults.
+
+    Args:
+        template_root: Directory holding ``copier.yml``.
+        settings: The template's ``copier.yml``.
+        answers: The project's answers, or None for the defaults.
+
+    Returns:
+        The resolved folder.
+
+    Raises:
+        TemplateLayoutError: When it does not render, or names no folder of the template.
+    """
+    written = str(settings.get("_subdirectory", "") or "")
+    subdirectory = written
+    if "{{" in written or "{%" in written:
+        context = {**_literal_defaults(settings), **(answers or {})}
+        try:
+            environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
+            subdirectory = environment.from_string(written).render(**context).strip()
+        except jinja2.TemplateError as error:
+            raise TemplateLayoutError(
+                f"template {template_root}: _subdirectory {written!r} does not render ({error})"
+            ) from None
+    files_root = template_root / subdirectory
+    if not files_root.is_dir():
+        raise TemplateLayoutError(
+            f"template {template_root}: _subdirectory {written!r} resolves to "
+            f"{subdirectory!r}, which is not a folder of the template"
+        )
+    return files_root
+
+
+def stage_template(
+    template_root: Path, slots: tuple[str, ...], answers: Mapping[str, Any] | None = None
+) -> StagedTemplate | None:
     """Group a local template's files by the slots they read.
 
     Args:
         template_root: Directory holding ``copier.yml`` and the template's files.
         slots: The slot answer names (``slot_<agent>``).
+        answers: The project's answers, which a templated ``_subdirectory`` reads (None: the
+            questions' defaults).
 
     Returns:
         The grouping, or None when a slot could be read indirectly (render everything then).
+
+    Raises:
+        TemplateLayoutError: When ``_subdirectory`` names no folder of the template.
     """
     settings = _copier_settings(template_root)
     if settings is None:
         return None
     suffix = str(settings.get("_templates_suffix", ".jinja"))
     answers_file = str(settings.get("_answers_file", ".copier-answers.yml"))
-    files_root = template_root / str(settings.get("_subdirectory", ""))
+    files_root = resolve_subdirectory(template_root, settings, answers)
     sources: dict[str, list[str]] = {slot: [] for slot in slots}
     answers_template = ""
     for path in sorted(files_root.rglob("*")):

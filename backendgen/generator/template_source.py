@@ -257,5 +257,16 @@ def resolve_template(src: str | None, vcs_ref: str | None, *, trust: bool = Fals
         The template reference.
     """
     if src is not None:
-        return TemplateRef(src=src, vcs_ref=vcs_ref, trusted=trust)
+        return TemplateRef(src=src, vcs_ref=vcs_ref, trusted=trust, files=_plain_folder(src))
     return bundled_template(vcs_ref)
+
+
+def _plain_folder(src: str) -> Path | None:
+    """Return ``src`` when it is a local folder outside git (Copier renders it as it is)."""
+    root = Path(src)
+    if not (root / "copier.yml").is_file():
+        return None
+    top = root.resolve()
+    if any((folder / ".git").exists() for folder in (top, *top.parents)):
+        return None  # Copier renders a tag or commit, not necessarily the work tree
+    return root

@@ -26,6 +26,7 @@ from backendgen.domain.rename import map_reserved_names
 from backendgen.domain.roles import RoleHint
 from backendgen.domain.samples import JsonScalar
 from backendgen.domain.types import PascalName, ShortText
+from backendgen.renderers import reserved_member_names
 
 MAX_SINGLE_DESIGN_ENTITIES = 24
 """Most entities of a domain designed in one request."""
@@ -43,7 +44,7 @@ def _renamed(data: Any, info: ValidationInfo) -> Any:
     if not isinstance(data, dict):
         return data
     renamed = copy.deepcopy(data)
-    warnings = map_reserved_names(renamed)
+    warnings = map_reserved_names(renamed, reserved_member_names())
     found = _context(info).get("warnings")
     if isinstance(found, list):
         found[:] = warnings

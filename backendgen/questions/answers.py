@@ -49,7 +49,9 @@ class Answers(BaseModel):
     project_name: str = Field(pattern=PROJECT_NAME_PATTERN, description="Project name.")
     project_description: str = Field(max_length=300, description="What the service does.")
     domain: Domain = Field(description="Catalogue domain, or 'custom' for a --domain file.")
-    framework: Literal["fastapi"] = Field(description="Web framework of the generated code.")
+    framework: Literal["fastapi", "django"] = Field(
+        description="Web framework of the generated code (a renderer of backendgen.renderers)."
+    )
     database: Literal["postgresql", "sqlite"] = Field(description="Database engine.")
     auth: Literal["jwt", "none"] = Field(description="Authentication scheme.")
     compliance: list[Regime] = Field(description="Compliance regimes to implement.")

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from backendgen.domain.declared import DomainSpec, RoleHint
 from backendgen.domain.rename import map_reserved_names
 from backendgen.errors import UserInputError
+from backendgen.renderers import reserved_member_names
 
 __all__ = [
     "CATALOGUE_PACKAGE",
@@ -76,7 +77,7 @@ def load_yaml_domain(path: Path) -> tuple[DomainSpec, list[str]]:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise UserInputError(f"{path}{line}: not valid YAML") from None
-    warnings = map_reserved_names(data) if isinstance(data, dict) else []
+    warnings = map_reserved_names(data, reserved_member_names()) if isinstance(data, dict) else []
     return _validate(data, str(path)), [f"{path}: {warning}" for warning in warnings]
 
 

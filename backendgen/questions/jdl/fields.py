@@ -18,6 +18,7 @@ from backendgen.questions.jdl.tables import (
     RULE_FIX,
     allowed_validations,
 )
+from backendgen.renderers import reserved_member_names
 
 
 def _listed(rules: frozenset[str]) -> str:
@@ -50,7 +51,8 @@ class FieldMapper(ImporterBase):
         if snake(jdl.name) == "id":
             self.warn(jdl.line, f"{entity}.{jdl.name} dropped: every table has its own 'id'")
             return None
-        name = self._member_name(entity, jdl.name, jdl.line, RESERVED_FIELD_NAMES)
+        reserved = RESERVED_FIELD_NAMES | reserved_member_names()
+        name = self._member_name(entity, jdl.name, jdl.line, reserved)
         options = self._field_type(entity, jdl)
         if name is None or options is None:
             return None

@@ -8,6 +8,7 @@ from backendgen.domain.entities import USERS_TARGET, EntitySpec, FieldSpec, Rela
 from backendgen.domain.naming import RESERVED_PYTHON_NAMES, pascal, plural, snake
 from backendgen.questions.jdl.base import ImporterBase, first_message
 from backendgen.questions.jdl.model import JdlRelationship
+from backendgen.renderers import reserved_member_names
 
 USER_EFFECT = (
     "the built-in User is the backend's own users table (security/models.py): '{column}' "
@@ -129,10 +130,9 @@ class RelationshipMapper(ImporterBase):
     def _add_link_entity(self, rel: JdlRelationship, label: str) -> None:
         """Map ``ManyToMany A{b} to B{a}`` onto a link entity with two references."""
         owner, target = self._final(rel.source.entity), self._final(rel.target.entity)
-        owner_ref = self._member_name(owner, owner, rel.line, RESERVED_PYTHON_NAMES)
-        target_ref = self._member_name(
-            owner, rel.source.field or target, rel.line, RESERVED_PYTHON_NAMES
-        )
+        reserved = RESERVED_PYTHON_NAMES | reserved_member_names()
+        owner_ref = self._member_name(owner, owner, rel.line, reserved)
+        target_ref = self._member_name(owner, rel.source.field or target, rel.line, reserved)
         if owner_ref is None or target_ref is None:
             return
         if target_ref == owner_ref:  # an entity linked to others of its kind
@@ -182,7 +182,8 @@ class RelationshipMapper(ImporterBase):
         owner, other = (rel.target, rel.source) if one_to_many else (rel.source, rel.target)
         owner_name = self.entity_names[owner.entity]
         raw = owner.field or other.entity
-        name = self._member_name(owner.entity, raw, rel.line, RESERVED_PYTHON_NAMES)
+        reserved = RESERVED_PYTHON_NAMES | reserved_member_names()
+        name = self._member_name(owner.entity, raw, rel.line, reserved)
         label = f"relationship '{raw}'"
         if name is None or not (
             self._register(owner_name, name, label, rel.line)

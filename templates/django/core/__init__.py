@@ -1,0 +1,1 @@
+"""The domain: models, schemas and the HTTP API (django-ninja)."""

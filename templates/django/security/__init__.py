@@ -1,0 +1,1 @@
+"""Accounts, tokens, the permission matrix and the audit log."""
