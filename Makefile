@@ -12,7 +12,7 @@ LOCAL_LLM := $(VENV)/.local-llm
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo test lint bench clean release-template
+.PHONY: install demo test test-fast lint bench clean release-template
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ demo: $(INSTALLED)
 
 test: $(VALIDATORS) $(LOCAL_LLM)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# The fast lane of a developer's loop: tests/unit only (in process: no generated backend, server
+# or validator), about a minute on two cores. `make test` runs everything.
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -n 2 tests/unit
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check backendgen tests bench template_extensions

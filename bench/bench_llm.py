@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from timing import timed, write_result  # bench/timing.py, beside this script
 
 from tests.fakes import FakeOpenAI, RecordedRequest, request_name, running_server
-from tests.test_llm_wire import NAME_TO_AGENT, consistent_model, openai_new_args
+from tests.integration.test_llm_wire import NAME_TO_AGENT, consistent_model, openai_new_args
 
 BRIEF_SPEEDUP = 1.67
 """The speed-up the brief claims for parallel agents."""

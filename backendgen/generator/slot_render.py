@@ -7,10 +7,10 @@ rendered here instead, by one Jinja environment configured as Copier configures 
 template's ``_jinja_extensions`` and ``_envops``, Ansible's core filters, the ``yield`` tag in
 paths) and kept for the whole run, so each file compiles once. It renders the files that
 staging found to read the slot, then the answers file. The scaffold is always Copier's own
-render, and ``tests/test_staged_render.py`` proves every agent commit byte-identical to a full
-Copier render of that commit's answers. A template that uses what this renderer does not
-reproduce (questions with ``when`` or ``secret``, ``_skip_if_exists``, ``_external_data``,
-symlinks) is rendered by Copier.
+render, and ``tests/integration/test_staged_render.py`` proves every agent commit
+byte-identical to a full Copier render of that commit's answers. A template that uses what
+this renderer does not reproduce (questions with ``when`` or ``secret``, ``_skip_if_exists``,
+``_external_data``, symlinks) is rendered by Copier.
 """
 
 from __future__ import annotations

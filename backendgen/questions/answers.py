@@ -2,7 +2,7 @@
 
 ``copier.yml`` stays the single source of the questions (plain ``copier copy`` asks them too);
 this model validates what users pass to ``backendgen`` and what Copier records, so bad input
-fails before anything is written. ``tests/test_answers.py`` keeps both in step.
+fails before anything is written. ``tests/unit/test_answers.py`` keeps both in step.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.attack.specs import Specs
-from tests.conformance.cases import ACTIONS, CONFORMANCE_ANSWERS, blueprint_specs, matrix
+from tests.e2e.attack.specs import Specs
+from tests.e2e.conformance.cases import ACTIONS, CONFORMANCE_ANSWERS, blueprint_specs, matrix
 
 
 def test_the_matrix_has_a_cell_per_role_entity_and_action() -> None:
