@@ -27,7 +27,7 @@ from backendgen.llm.design_models import (
     EntityBatch,
     batch_entities,
 )
-from backendgen.llm.domain_designer import (
+from backendgen.llm.design_outcome import (
     DESIGNER,
     Design,
     design_budget,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from backendgen.domain.declared import DomainSpec
@@ -26,9 +25,13 @@ from backendgen.llm.design_models import (
     MAX_SINGLE_DESIGN_ENTITIES,
     DesignedDomain,
 )
-from backendgen.llm.pricing import cost_usd
-from backendgen.llm.replay import Usage
-from backendgen.llm.report import AgentReport
+from backendgen.llm.design_outcome import (
+    DESIGNER,
+    Design,
+    design_budget,
+    design_report,
+    no_design,
+)
 from backendgen.llm.runtime import LlmRuntime
 
 __all__ = [
@@ -41,14 +44,8 @@ __all__ = [
     "fans_out",
 ]
 
-DESIGNER = "domain_design"
-"""The name the design requests are cached and reported under."""
-
 MAX_DESCRIPTION_CHARS = 4000
 """Longest description accepted."""
-
-DESIGN_TOKEN_BUDGET = 12000
-"""Least token budget of a design request (a whole domain is a long answer)."""
 
 FAN_OUT_ITEMS = 16
 """A description listing more things than this is designed in an outline and batches."""
@@ -66,15 +63,6 @@ SYSTEM = (
 )
 
 _ITEM_SEPARATORS = re.compile(r"[,;:\n]|\band\b|\bor\b", re.IGNORECASE)
-
-
-@dataclass
-class Design:
-    """A designed domain and what designing it cost."""
-
-    domain: DomainSpec
-    report: AgentReport
-    warnings: list[str] = field(default_factory=list)
 
 
 def fans_out(description: str) -> bool:
@@ -106,46 +94,6 @@ def design_messages(description: str, compliance: list[str]) -> list[dict[str, s
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": json.dumps(context, separators=(",", ":"), sort_keys=True)},
     ]
-
-
-def design_budget(runtime: LlmRuntime) -> int:
-    """Prompt plus completion tokens of one design request."""
-    return max(runtime.token_budget, DESIGN_TOKEN_BUDGET)
-
-
-def design_report(runtime: LlmRuntime, usages: list[Usage], started: float) -> AgentReport:
-    """The design's report: every request of the design (outline and batches) summed.
-
-    Args:
-        runtime: The LLM runtime (model and prices).
-        usages: One usage per typed request.
-        started: ``time.perf_counter()`` when the design began.
-
-    Returns:
-        An ``llm`` report, or ``cache`` when every answer was replayed.
-    """
-    settings = runtime.settings
-    requests = sum(u.requests for u in usages)
-    replayed = sum(u.replayed for u in usages)
-    prompt = sum(u.prompt_tokens for u in usages)
-    completion = sum(u.completion_tokens for u in usages)
-    return AgentReport(
-        name=DESIGNER,
-        source="cache" if requests == 0 and replayed else "llm",
-        model=settings.model,
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        cost_usd=cost_usd(runtime.prices, settings.model, prompt, completion),
-        seconds=round(time.perf_counter() - started, 4),
-        requests=requests,
-        retries=max(requests + replayed - len(usages), 0),
-        replayed=replayed,
-    )
-
-
-def no_design(reason: str) -> UserInputError:
-    """The one-line error of a design that failed for good (nothing is written then)."""
-    return UserInputError(f"--describe: no domain designed, nothing written: {reason}")
 
 
 def design_domain(description: str, compliance: list[str], runtime: LlmRuntime) -> Design:
