@@ -18,6 +18,8 @@ Capability = Literal[
     "subject_rights",
     "sox_controls",
     "minimum_necessary",
+    "break_glass",
+    "business_rules",
     "metrics",
     "alert_rules",
     "tracing",
@@ -27,7 +29,7 @@ Capability = Literal[
     "kubernetes",
     "ci",
 ]
-"""A feature of the generated backend; the docs and the conformance suite read these."""
+"""A feature of the generated backend (docs/renderers.md lists what each output lacks)."""
 
 SlotRendering = Literal["in-process", "copier"]
 """How an agent's slot is rendered: the fast in-process renderer, or a Copier render."""

@@ -37,20 +37,22 @@ _SHARED: frozenset[Capability] = frozenset(
         "sorting",
         "jwt",
         "permission_matrix",
-        "field_encryption",
         "audit_log",
         "metrics",
         "alert_rules",
-        "openapi_export",
         "migrations",
         "docker",
-        "kubernetes",
-        "ci",
     }
 )
 
 _FASTAPI_ONLY: frozenset[Capability] = frozenset(
     {
+        "field_encryption",
+        "openapi_export",
+        "kubernetes",
+        "ci",
+        "business_rules",
+        "break_glass",
         "hash_chained_audit",
         "sessions",
         "subject_rights",
