@@ -37,7 +37,7 @@ def test_the_api_keeps_its_contract_under_schemathesis(
         )
         assert signed_in.status_code == 200, signed_in.text
         headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
-        code, output = run_schemathesis(server.base_url, "admin", headers, tmp_path)
+        code, output = run_schemathesis(server.base_url, "admin", headers, tmp_path, project)
     finally:
         server.stop()
     summary = SUMMARY.search(output)
