@@ -14,12 +14,15 @@ import git
 
 from tests.helpers import copy_bundled_template, replace_in, run_backendgen
 
+SHIPPED_SUBDIRECTORY = "\"templates/{{ 'django' if framework == 'django' else 'backend' }}\""
+"""The bundled template's own ``_subdirectory`` line (FastAPI's folder kept its name)."""
+
 
 def _per_stack_template(path: Path, subdirectory: str) -> Path:
     """The bundled template with its files moved under ``templates/fastapi``."""
     copy_bundled_template(path)
     shutil.move(path / "templates" / "backend", path / "templates" / "fastapi")
-    replace_in(path / "copier.yml", "_subdirectory: templates/backend", subdirectory)
+    replace_in(path / "copier.yml", f"_subdirectory: {SHIPPED_SUBDIRECTORY}", subdirectory)
     return path
 
 
