@@ -47,7 +47,9 @@ def _model_answer(name: str) -> dict[str, Any]:
     """What the fake model answers: the blueprint with one change no other agent reads."""
     spec = json.loads(json.dumps(BLUEPRINTS[name]))
     if name == "core_backend":
-        spec["entities"][0]["rules"] = [*spec["entities"][0]["rules"], "Reviewed every year."]
+        added = "Reviewed every year."  # a prose rule, as the slot records one
+        prose = {"description": added, "kind": "prose", "text": added}
+        spec["entities"][0]["rules"] = [*spec["entities"][0]["rules"], prose]
     elif name == "security_compliance":
         spec["auth"]["access_token_minutes"] += 7
     elif name == "devops_infrastructure":
