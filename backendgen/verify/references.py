@@ -160,9 +160,45 @@ def metric_names(expr: str) -> set[str]:
     }
 
 
+REGISTERED_METRIC = re.compile(
+    r"\b(Counter|Gauge|Histogram|Summary)\(\s*[\"']([A-Za-z_:][\w:]*)[\"']"
+)
+"""A ``prometheus_client`` metric created in the project's own code, and its name."""
+
+_SERIES_SUFFIXES = {
+    "Counter": ("_total",),
+    "Gauge": ("",),
+    "Histogram": ("_bucket", "_sum", "_count"),
+    "Summary": ("_sum", "_count"),
+}
+
+
+def registered_metrics(project: Path) -> set[str]:
+    """Series the project's own Python code registers beyond the template contract.
+
+    A feature may add metrics (the HIPAA break-glass counts its grants); an alert may
+    query such a series only when the project's code creates it.
+
+    Args:
+        project: The generated project's root.
+
+    Returns:
+        The series names, with the suffixes ``prometheus_client`` exposes.
+    """
+    series: set[str] = set()
+    for source in sorted(project.glob("**/*.py")):
+        if ".venv" in source.parts or "tests" in source.parts:
+            continue
+        for kind, name in REGISTERED_METRIC.findall(source.read_text(encoding="utf-8")):
+            base = name.removesuffix("_total") if kind == "Counter" else name
+            series |= {base + suffix for suffix in _SERIES_SUFFIXES[kind]}
+    return series
+
+
 def contract_metrics(project: Path) -> list[Path]:
-    """Alerts and dashboards query only the metrics of the template contract."""
+    """Alerts and dashboards query only the contract's metrics and those the project registers."""
     files = project_files(project, ["monitoring/alerts/alerts.yml", "monitoring/dashboards/*.json"])
+    known = CONTRACT_METRICS | registered_metrics(project)
     problems = []
     for path in files:
         if path.suffix == ".json":
@@ -171,7 +207,7 @@ def contract_metrics(project: Path) -> list[Path]:
             groups = yaml.safe_load(path.read_text())["groups"]
             exprs = [rule["expr"] for group in groups for rule in group["rules"]]
         for expr in exprs:
-            unknown = metric_names(expr) - CONTRACT_METRICS
+            unknown = metric_names(expr) - known
             if unknown or not metric_names(expr):
                 problems.append(f"{path.name}: {expr!r} uses {sorted(unknown) or 'no metric'}")
     if problems:
