@@ -19,14 +19,14 @@ groups:
         expr: sum(rate(http_requests_total{status=~"5.."}[5m])) > 1
 """
 
-COUNTER = '''\
+COUNTER = """\
 from prometheus_client import Counter, Histogram
 
 GRANTS = Counter(
     "break_glass_grants_total", "Break-glass grants opened.", ["role", "entity"]
 )
 LATENCY = Histogram("queue_wait_seconds", "Time a job waits.")
-'''
+"""
 
 
 def _project(root: Path, *, with_counter: bool) -> Path:
