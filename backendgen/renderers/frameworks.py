@@ -110,7 +110,14 @@ DJANGO = TemplateRenderer(
     reserved_member_names=DJANGO_MODEL_ATTRIBUTES,
     filters_extension="template_extensions/django_filters.py:DjangoFilters",
     filters=frozenset(
-        {"django_field", "django_relation", "ninja_type", "ninja_constraints", "django_imports"}
+        {
+            "django_field",
+            "django_relation",
+            "ninja_type",
+            "ninja_constraints",
+            "django_imports",
+            "money_bounds",
+        }
     ),
     capabilities=_SHARED,
 )
