@@ -6,7 +6,7 @@ from typing import Any
 from django.db import IntegrityError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict, EmailStr, Field
 
 from security.auth import (
@@ -85,7 +85,12 @@ class UserCreate(Strict):
 
     email: EmailStr
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
-    role: str = Field(min_length=1, max_length=48)
+    role: str = Field(
+        min_length=1,
+        max_length=48,
+        description="One of the declared roles.",
+        json_schema_extra={"enum": list(ROLES)} if ROLES else None,
+    )
     principal_id: int | None = Field(default=None, ge=1, le=2147483647)
 
 
@@ -133,12 +138,17 @@ def list_users(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[U
     return list(User.objects.order_by("id")[offset : offset + limit])
 
 
-@admin_router.post("", response={201: UserPublic, 409: Detail, 422: Detail})
+@admin_router.post("", response={201: UserPublic, 409: Detail})
 def create_user(request: HttpRequest, body: UserCreate) -> Status[Any]:
     """Create an account with a declared role (administrators only)."""
     _require_admin(request)
     if ROLES and body.role not in ROLES:
-        return Status(422, {"detail": f"unknown role; one of {', '.join(ROLES)}"})
+        problem = {
+            "type": "enum",
+            "loc": ["body", "body", "role"],
+            "msg": f"unknown role; one of {', '.join(ROLES)}",
+        }
+        raise ValidationError([problem])
     try:
         user = User.objects.create(
             email=str(body.email).strip().lower(),
