@@ -147,7 +147,7 @@ def ninja_type(field: Mapping[str, Any]) -> str:
     if field["type"] == "enum":
         return str(field["enum"])
     if field["type"] == "email":
-        return "EmailStr"
+        return "Email"
     return _SCHEMA[str(field["type"])]
 
 

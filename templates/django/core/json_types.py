@@ -14,9 +14,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Annotated, Any, Union, get_args, get_origin
 
+import email_validator
 from ninja.schema import DjangoGetter
-from pydantic import BaseModel
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, EmailStr, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 _TEXT_FORMATS: dict[type, tuple[re.Pattern[str], str]] = {
     datetime.datetime: (
@@ -30,6 +32,40 @@ _TEXT_FORMATS: dict[type, tuple[re.Pattern[str], str]] = {
     ),
 }
 """Types JSON carries as text, with the text each is published as."""
+
+
+def _any_case(word: str) -> str:
+    """Spell ``word`` as a case-blind ECMA-262 pattern (JSON Schema patterns have no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+REFUSED_EMAIL = "|".join(
+    [
+        '^"',  # a quoted local part
+        r"@\[",  # an IP literal instead of a domain
+        r"@[^.@]*$",  # a domain without a dot
+        r"[^A-Za-z]$",  # a top-level domain not ending in a letter
+        "[@.](" + "|".join(_any_case(d) for d in email_validator.SPECIAL_USE_DOMAIN_NAMES) + ")$",
+    ]
+)
+"""Addresses of ``format: email`` that the validator refuses, published under ``not``."""
+
+
+class _PublishedAsEmail:
+    """Publish an address as ``format: email`` minus what the validator refuses."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = dict(handler.resolve_ref_schema(handler(core_schema)))
+        schema["format"] = "email"
+        schema["not"] = {"pattern": REFUSED_EMAIL}
+        return schema
+
+
+Email = Annotated[EmailStr, _PublishedAsEmail()]
+"""An e-mail address; special-use domains, quoted local parts and IP literals are refused,
+and the published schema says so (as the FastAPI renderer's does)."""
 
 
 def base_type(annotation: Any) -> Any:

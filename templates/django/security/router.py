@@ -7,8 +7,9 @@ from django.db import IntegrityError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from core.json_types import Email
 from security.auth import (
     authenticate,
     bearer,
@@ -43,7 +44,7 @@ class Strict(Schema):
 class RegisterRequest(Strict):
     """A sign-up."""
 
-    email: EmailStr = Field(description="E-mail address, used to sign in.")
+    email: Email = Field(description="E-mail address, used to sign in.")
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 
 
@@ -83,7 +84,7 @@ class UserPublic(Schema):
 class UserCreate(Strict):
     """An account an administrator creates."""
 
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
     role: str = Field(
         min_length=1,
