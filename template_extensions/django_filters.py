@@ -43,7 +43,7 @@ _SCHEMA = {
     "text": "str",
     "email": "str",
     "integer": "int",
-    "decimal": "Decimal",
+    "decimal": "Money",
     "boolean": "bool",
     "date": "datetime.date",
     "datetime": "datetime.datetime",
@@ -117,12 +117,20 @@ def ninja_constraints(field: Mapping[str, Any]) -> list[str]:
         low, high = field.get("minimum"), field.get("maximum")
         args.append(f"ge={max(math.ceil(low), INT32_MIN) if low is not None else INT32_MIN}")
         args.append(f"le={min(math.floor(high), INT32_MAX) if high is not None else INT32_MAX}")
-    elif kind == "decimal":
-        if field.get("minimum") is not None:
-            args.append(f'ge=Decimal("{max(field["minimum"], -9999999999.99)}")')
-        if field.get("maximum") is not None:
-            args.append(f'le=Decimal("{min(field["maximum"], 9999999999.99)}")')
-        args += ["max_digits=12", "decimal_places=2"]
+    return args
+
+
+def money_bounds(field: Mapping[str, Any]) -> list[str]:
+    """Return the ``Field`` arguments bounding a decimal field (none for an unbounded one).
+
+    They go inside the field's own ``Annotated`` alias of ``Money``: pydantic cannot push a
+    bound given on a ``Money | None`` field into the validated ``Money``.
+    """
+    args: list[str] = []
+    if field.get("minimum") is not None:
+        args.append(f'ge=Decimal("{max(field["minimum"], -9999999999.99)}")')
+    if field.get("maximum") is not None:
+        args.append(f'le=Decimal("{min(field["maximum"], 9999999999.99)}")')
     return args
 
 
@@ -130,7 +138,8 @@ def ninja_type(field: Mapping[str, Any]) -> str:
     """Return the pydantic type of a domain field in the django-ninja schemas.
 
     An enum field is typed by its enum's alias (``ProductStatus``, a ``Literal`` of its values
-    that the schemas module declares once).
+    that the schemas module declares once), a decimal by ``Money`` (a JSON number both ways,
+    as the FastAPI renderer publishes it; the schemas module declares it).
 
     Args:
         field: A core spec field.
@@ -138,7 +147,7 @@ def ninja_type(field: Mapping[str, Any]) -> str:
     if field["type"] == "enum":
         return str(field["enum"])
     if field["type"] == "email":
-        return "EmailStr"
+        return "Email"
     return _SCHEMA[str(field["type"])]
 
 
@@ -182,4 +191,5 @@ class DjangoFilters(Extension):
         environment.filters["django_imports"] = django_imports
         environment.filters["django_relation"] = django_relation
         environment.filters["ninja_constraints"] = ninja_constraints
+        environment.filters["money_bounds"] = money_bounds
         environment.filters["exploded"] = exploded

@@ -42,13 +42,13 @@ _SHARED: frozenset[Capability] = frozenset(
         "alert_rules",
         "migrations",
         "docker",
+        "openapi_export",
     }
 )
 
 _FASTAPI_ONLY: frozenset[Capability] = frozenset(
     {
         "field_encryption",
-        "openapi_export",
         "kubernetes",
         "ci",
         "business_rules",
@@ -112,7 +112,14 @@ DJANGO = TemplateRenderer(
     reserved_member_names=DJANGO_MODEL_ATTRIBUTES,
     filters_extension="template_extensions/django_filters.py:DjangoFilters",
     filters=frozenset(
-        {"django_field", "django_relation", "ninja_type", "ninja_constraints", "django_imports"}
+        {
+            "django_field",
+            "django_relation",
+            "ninja_type",
+            "ninja_constraints",
+            "django_imports",
+            "money_bounds",
+        }
     ),
     capabilities=_SHARED,
 )

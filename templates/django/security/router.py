@@ -6,9 +6,10 @@ from typing import Any
 from django.db import IntegrityError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
-from pydantic import ConfigDict, EmailStr, Field
+from ninja.errors import HttpError, ValidationError
+from pydantic import ConfigDict, Field
 
+from core.json_types import Email
 from security.auth import (
     authenticate,
     bearer,
@@ -43,7 +44,7 @@ class Strict(Schema):
 class RegisterRequest(Strict):
     """A sign-up."""
 
-    email: EmailStr = Field(description="E-mail address, used to sign in.")
+    email: Email = Field(description="E-mail address, used to sign in.")
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 
 
@@ -83,9 +84,14 @@ class UserPublic(Schema):
 class UserCreate(Strict):
     """An account an administrator creates."""
 
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
-    role: str = Field(min_length=1, max_length=48)
+    role: str = Field(
+        min_length=1,
+        max_length=48,
+        description="One of the declared roles.",
+        json_schema_extra={"enum": list(ROLES)} if ROLES else None,
+    )
     principal_id: int | None = Field(default=None, ge=1, le=2147483647)
 
 
@@ -133,12 +139,17 @@ def list_users(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[U
     return list(User.objects.order_by("id")[offset : offset + limit])
 
 
-@admin_router.post("", response={201: UserPublic, 409: Detail, 422: Detail})
+@admin_router.post("", response={201: UserPublic, 409: Detail})
 def create_user(request: HttpRequest, body: UserCreate) -> Status[Any]:
     """Create an account with a declared role (administrators only)."""
     _require_admin(request)
     if ROLES and body.role not in ROLES:
-        return Status(422, {"detail": f"unknown role; one of {', '.join(ROLES)}"})
+        problem = {
+            "type": "enum",
+            "loc": ["body", "body", "role"],
+            "msg": f"unknown role; one of {', '.join(ROLES)}",
+        }
+        raise ValidationError([problem])
     try:
         user = User.objects.create(
             email=str(body.email).strip().lower(),

@@ -22,7 +22,7 @@ from tests.conftest import PROJECTS
 from tests.e2e.attack.specs import Specs
 from tests.helpers import SHOP_ANSWERS
 
-CONFORMANCE_FRAMEWORKS: tuple[str, ...] = ("fastapi",)
+CONFORMANCE_FRAMEWORKS: tuple[str, ...] = ("fastapi", "django")
 """Frameworks whose output the suite serves, each from the same answers."""
 
 ACTIONS = ("create", "read", "update", "delete")

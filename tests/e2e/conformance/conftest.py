@@ -1,7 +1,8 @@
 """Live servers of the conformance suite: one per framework and answers, shared by its tests.
 
-``BACKENDGEN_CONFORMANCE_<NAME>_PROJECT`` (e.g. ``..._DEFAULTS_PROJECT``) points the suite
-at an existing project instead of the generated one, e.g. one broken on purpose to show the
+``BACKENDGEN_CONFORMANCE_<NAME>_PROJECT`` (e.g. ``..._DEFAULTS_PROJECT`` for FastAPI's,
+``..._DEFAULTS_DJANGO_PROJECT`` for Django's) points the suite at an existing project instead
+of the generated one, e.g. one broken on purpose to show the
 suite naming what broke.
 """
 
@@ -114,11 +115,12 @@ class App:
 
 def project_of(isolated_environment: Path, framework: str, answers: Answers) -> Path:
     """The project of ``framework`` generated from ``answers`` (once per run), or the one
-    ``BACKENDGEN_CONFORMANCE_<NAME>_PROJECT`` names."""
-    given = os.environ.get(f"BACKENDGEN_CONFORMANCE_{answers.name.upper()}_PROJECT")
+    ``BACKENDGEN_CONFORMANCE_<NAME>_PROJECT`` names (``<NAME>`` being the project's name,
+    ``DEFAULTS`` or ``DEFAULTS_DJANGO``)."""
+    name = project_name(framework, answers)
+    given = os.environ.get(f"BACKENDGEN_CONFORMANCE_{name.upper().replace('-', '_')}_PROJECT")
     if given:
         return Path(given)
-    name = project_name(framework, answers)
     return generated_project(isolated_environment, name, project_args(framework, answers))
 
 
