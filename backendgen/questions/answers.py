@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backendgen.errors import UserInputError
+from backendgen.renderers.controls import check_control_gaps
 
 PROJECT_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}$"
 """Letters, digits, '-' and '_', starting with a letter (also a valid distribution name)."""
@@ -55,6 +56,11 @@ class Answers(BaseModel):
     database: Literal["postgresql", "sqlite"] = Field(description="Database engine.")
     auth: Literal["jwt", "none"] = Field(description="Authentication scheme.")
     compliance: list[Regime] = Field(description="Compliance regimes to implement.")
+    accept_control_gaps: bool = Field(
+        default=False,
+        description="Generate even though the framework's output lacks controls the selected "
+        "regimes need (backendgen.renderers.controls); closed by default.",
+    )
     scale: Literal["small", "medium", "large", "enterprise"] = Field(description="Scale.")
     deployment: Literal["kubernetes", "docker_compose"] = Field(description="Deployment target.")
     ci_provider: Literal["github", "gitlab", "none"] = Field(description="CI provider.")
@@ -103,12 +109,15 @@ def parse_answers(recorded: Mapping[str, Any]) -> Answers:
         The validated answers.
 
     Raises:
-        UserInputError: When an answer is missing or invalid (one line).
+        UserInputError: When an answer is missing or invalid, or the framework lacks controls
+            the selected regimes need and the gaps are not accepted (one line).
     """
     data = {
         k: v for k, v in recorded.items() if not k.startswith("_") and not is_backendgen_answer(k)
     }
     try:
-        return Answers.model_validate(data)
+        answers = Answers.model_validate(data)
     except ValidationError as error:
         raise UserInputError(_first_error(error)) from None
+    check_control_gaps(answers.model_dump())
+    return answers

@@ -23,6 +23,10 @@ BAD_ANSWERS = {
     "custom domain without a file": ["-d", "domain=custom"],
     "missing template": ["--template", "/nonexistent/template"],
     "unknown option": ["--colour", "blue"],
+    "django with regimes it lacks controls for": ["-d", "framework=django"],
+    "django with SOX, gaps refused": [
+        *("-d", "framework=django", "-d", "compliance=[sox]", "-d", "accept_control_gaps=false"),
+    ],
 }
 
 

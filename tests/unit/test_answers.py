@@ -26,8 +26,15 @@ BACKENDGEN_ANSWERS = (*AGENT_SLOTS, DOMAIN_SPEC_ANSWER)
 """The hidden answers: one slot per registered built-in agent, and the declared domain."""
 
 
+COMPUTED = {
+    k for k, v in QUESTIONS.items() if v.get("when") is False and k not in BACKENDGEN_ANSWERS
+}
+"""Values ``copier.yml`` computes from the answers (never asked or recorded)."""
+
+
 def test_model_has_exactly_the_user_questions() -> None:
-    user_questions = {k for k in QUESTIONS if k not in BACKENDGEN_ANSWERS}
+    assert {"control_gaps"} == COMPUTED
+    user_questions = {k for k in QUESTIONS if k not in {*BACKENDGEN_ANSWERS, *COMPUTED}}
     assert set(Answers.model_fields) == user_questions
 
 

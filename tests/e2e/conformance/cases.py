@@ -18,6 +18,7 @@ from backendgen.agents.blueprints.context import BlueprintInput
 from backendgen.agents.registry import AGENTS
 from backendgen.agents.spec_base import SlotSpec
 from backendgen.questions.domain import load_catalogue_domain
+from backendgen.renderers.controls import control_gaps
 from tests.conftest import PROJECTS
 from tests.e2e.attack.specs import Specs
 from tests.helpers import SHOP_ANSWERS
@@ -55,7 +56,10 @@ def project_name(framework: str, answers: Answers) -> str:
 
 def project_args(framework: str, answers: Answers) -> list[str]:
     """``backendgen new`` options of the project (the suite's own, plus the framework)."""
-    return [*PROJECTS[answers.name], "-d", f"framework={framework}"]
+    args = [*PROJECTS[answers.name], "-d", f"framework={framework}"]
+    if control_gaps(framework, answers.compliance):
+        args += ["-d", "accept_control_gaps=true"]
+    return args
 
 
 @functools.cache
