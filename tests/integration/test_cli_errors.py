@@ -104,3 +104,16 @@ def test_empty_existing_destination_is_used(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (destination / ".copier-answers.yml").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["service"]
+
+
+def test_django_refuses_the_controls_it_lacks_by_name(tmp_path: Path) -> None:
+    destination = tmp_path / "service"
+    done = run_backendgen(
+        "new", str(destination), "--defaults", "-d", "framework=django", "-d", "domain=fintech"
+    )
+    assert done.returncode == 2, done.stderr
+    _assert_one_line_error(done.stderr)
+    for gap in ("SOX (hash chained audit, sox controls)", "PCI DSS (field encryption)"):
+        assert gap in done.stderr
+    assert "accept_control_gaps=true" in done.stderr
+    assert not destination.exists()
