@@ -12,7 +12,8 @@ type, and with its blind indexes recomputed. Values written before padding (``v1
 
 The command is safe to re-run and to stop: it commits per batch, a row already up to date is
 left alone (a second run rewrites nothing), and a run that was stopped simply continues with
-the rows it had not reached. The blind indexes do not depend on the encryption keys, so a
+the rows it had not reached. Each batch is locked while it is rewritten, so the service can
+keep running. The blind indexes do not depend on the encryption keys, so a
 half-rotated table still finds, and keeps unique, every value while the service runs.
 """
 
@@ -78,7 +79,10 @@ def rotate(session: Session) -> int:
         raw = [type_coerce(model.__table__.c[name], Text).label(f"stored_{name}") for name in names]
         last = None
         while True:
-            query = select(model, *raw).order_by(key).limit(BATCH_SIZE)
+            # The batch stays locked until its commit, so that a write made meanwhile by the
+            # service is not overwritten with the value read here (ignored by SQLite, which
+            # has one writer at a time).
+            query = select(model, *raw).order_by(key).limit(BATCH_SIZE).with_for_update()
             if last is not None:
                 query = query.where(key > last)
             rows = session.execute(query).all()
