@@ -134,6 +134,25 @@ def _rights_tests(security: Mapping[str, Any], core: Mapping[str, Any]) -> dict[
     }
 
 
+_ROTATION = "tests/integration/test_key_rotation.py::"
+"""The key-rotation tests of the generated project."""
+
+
+def _unique_blind_index(security: Mapping[str, Any], core: Mapping[str, Any]) -> bool:
+    """Whether an encrypted field with a blind index is unique (the rotation tests need one)."""
+    unique = {
+        (entity.get("name"), field.get("name"))
+        for entity in core.get("entities", [])
+        for field in entity.get("fields", [])
+        if field.get("unique")
+    }
+    return any(
+        (item.get("entity"), item.get("field")) in unique
+        for item in security.get("encrypted_fields", [])
+        if item.get("blind_index")
+    )
+
+
 def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
     """Feature -> tests beyond the control's own proof that exercise the implementation."""
     security = answers.get("slot_security_compliance") or {}
@@ -141,7 +160,15 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
     jwt = answers.get("auth") == "jwt"
     rotation = (
         [
-            "tests/integration/test_key_rotation.py::test_rotation_rewrites_values_so_the_old_key_can_go"
+            f"{_ROTATION}test_rotation_rewrites_values_so_the_old_key_can_go",
+            *(
+                [
+                    f"{_ROTATION}test_unique_blind_index_holds_across_a_rotation",
+                    f"{_ROTATION}test_an_interrupted_rotation_resumes_where_it_stopped",
+                ]
+                if _unique_blind_index(security, core)
+                else []
+            ),
         ]
         if security.get("encrypted_fields") and core.get("entities")
         else []

@@ -80,7 +80,7 @@ def recipe_of(project: Path) -> Recipe:
 def server_env(database: Path, **settings: str) -> dict[str, str]:
     """The environment of a served project: its SQLite database and the given settings."""
     env = project_env(DATABASE_URL=f"sqlite:///{database}", PYTHONDONTWRITEBYTECODE="1")
-    for name in ("ENVIRONMENT", "JWT_SECRET", "FIELD_ENCRYPTION_KEY"):
+    for name in ("ENVIRONMENT", "JWT_SECRET", "FIELD_ENCRYPTION_KEY", "FIELD_INDEX_KEY"):
         env.pop(name, None)
     env.update(settings)
     return env

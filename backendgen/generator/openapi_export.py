@@ -35,7 +35,14 @@ API_PACKAGES = ("core/", "security/")
 TIMEOUT_SECONDS = 300
 """The longest an export may take."""
 
-DROPPED = ("ENVIRONMENT", "JWT_SECRET", "FIELD_ENCRYPTION_KEY", "APP_NAME", "DOCS_ENABLED")
+DROPPED = (
+    "ENVIRONMENT",
+    "JWT_SECRET",
+    "FIELD_ENCRYPTION_KEY",
+    "FIELD_INDEX_KEY",
+    "APP_NAME",
+    "DOCS_ENABLED",
+)
 """Caller settings that must not reach the document (it is written with the app's defaults)."""
 
 

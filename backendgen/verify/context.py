@@ -6,7 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-DROPPED_VARIABLES = ("ENVIRONMENT", "JWT_SECRET", "FIELD_ENCRYPTION_KEY", "DATABASE_URL")
+DROPPED_VARIABLES = (
+    "ENVIRONMENT",
+    "JWT_SECRET",
+    "FIELD_ENCRYPTION_KEY",
+    "FIELD_INDEX_KEY",
+    "DATABASE_URL",
+)
 """Settings of the caller's shell that must not leak into the project's tests or server."""
 
 

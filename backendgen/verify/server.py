@@ -110,6 +110,7 @@ def serve(context: Context, name: str) -> Iterator[Served]:
         ENVIRONMENT="production",
         JWT_SECRET=secrets.token_urlsafe(32),
         FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+        FIELD_INDEX_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
         DOCS_ENABLED="true",
         DATABASE_URL=f"sqlite:///{context.work / f'{name}.db'}",
         BOOTSTRAP_ADMIN_EMAIL=ADMIN_EMAIL,

@@ -58,6 +58,11 @@ def devops_blueprint(source: BlueprintInput) -> DevopsInfrastructureSpec:
             secret=True,
         ),
         EnvVarSpec(
+            name="FIELD_INDEX_KEY",
+            description="Key of the blind indexes of encrypted fields (not rotated with them)",
+            secret=True,
+        ),
+        EnvVarSpec(
             name="METRICS_PUBLIC",
             description="Serve /metrics to the Prometheus scrape (closed by default)",
             value="true",

@@ -86,6 +86,7 @@ def production_env(database: Path, admin_password: str, **extra: str) -> dict[st
         ENVIRONMENT="production",
         JWT_SECRET=secrets.token_urlsafe(32),
         FIELD_ENCRYPTION_KEY=random_key(),
+        FIELD_INDEX_KEY=random_key(),
         BOOTSTRAP_ADMIN_EMAIL=ADMIN_EMAIL,
         BOOTSTRAP_ADMIN_PASSWORD=admin_password,
         **extra,

@@ -17,8 +17,16 @@ The ORM seals values: mapper events encrypt on insert and update (an insert is w
 more when its id is known) and decrypt on load, so model attributes hold plaintext. Values
 written without the ORM are refused. Encrypted columns are ``Text`` in the database and cannot
 be sorted or compared by range. A column made with ``indexed=True`` has a blind index beside it
-(``<column>_bidx``, an HMAC under a key derived from each encryption key), which the events keep
-current: equality filters (:func:`equals`) and unique constraints work through it.
+(``<column>_bidx``), which the events keep current: equality filters (:func:`equals`) and unique
+constraints work through it.
+
+The blind index is an HMAC under a key of its own, derived from the setting
+``field_index_key`` (env ``FIELD_INDEX_KEY``), never from the encryption keys: rotating
+``FIELD_ENCRYPTION_KEY`` leaves every index as it was, so a value taken under the old key stays
+taken under the new one and the database's unique constraint alone keeps it unique, before,
+during and after ``rotate`` (one digest per value: no cross-version lookups, no race between a
+check and an insert). Changing ``FIELD_INDEX_KEY`` itself is a re-index, not a rotation: run
+``rotate`` with the service stopped.
 """
 
 from __future__ import annotations
@@ -83,8 +91,6 @@ class Keyring:
     """Key id of the newest key."""
     keys: Mapping[str, AESGCM]
     """Key id -> cipher."""
-    index_keys: tuple[bytes, ...] = ()
-    """Blind-index keys derived from each key, newest first (the first one writes)."""
 
 
 def key_id(key: bytes) -> str:
@@ -104,29 +110,46 @@ def build_keyring(keys: str) -> Keyring:
         msg = "FIELD_ENCRYPTION_KEY is empty"
         raise ValueError(msg)
     ciphers: dict[str, AESGCM] = {}
-    index_keys: list[bytes] = []
     for part in parts:
-        try:
-            raw = base64.urlsafe_b64decode(part.encode("ascii"))
-        except (binascii.Error, UnicodeError) as exc:
-            msg = "FIELD_ENCRYPTION_KEY must hold 32-byte keys in url-safe base64"
-            raise ValueError(msg) from exc
-        if len(raw) != KEY_BYTES:
-            msg = "FIELD_ENCRYPTION_KEY must hold 32-byte keys in url-safe base64"
-            raise ValueError(msg)
-        if key_id(raw) not in ciphers:
-            ciphers[key_id(raw)] = AESGCM(raw)
-            index_keys.append(values.index_key(raw))
-    return Keyring(
-        current=key_id(base64.urlsafe_b64decode(parts[0])),
-        keys=ciphers,
-        index_keys=tuple(index_keys),
-    )
+        raw = _decode_key(part, "FIELD_ENCRYPTION_KEY must hold 32-byte keys in url-safe base64")
+        ciphers.setdefault(key_id(raw), AESGCM(raw))
+    return Keyring(current=key_id(base64.urlsafe_b64decode(parts[0])), keys=ciphers)
+
+
+def _decode_key(text: str, message: str) -> bytes:
+    """Decode one 32-byte url-safe base64 key.
+
+    Raises:
+        ValueError: ``message``, when ``text`` is not such a key.
+    """
+    try:
+        raw = base64.urlsafe_b64decode(text.strip().encode("ascii"))
+    except (binascii.Error, UnicodeError) as exc:
+        raise ValueError(message) from exc
+    if len(raw) != KEY_BYTES:
+        raise ValueError(message)
+    return raw
 
 
 def keyring() -> Keyring:
     """Return the keyring of the current settings."""
     return build_keyring(get_settings().field_encryption_key.get_secret_value())
+
+
+@lru_cache(maxsize=4)
+def build_index_key(secret: str) -> bytes:
+    """Derive the blind-index key from the ``FIELD_INDEX_KEY`` secret (HKDF-SHA256).
+
+    Raises:
+        ValueError: The secret is not one 32-byte key in url-safe base64.
+    """
+    raw = _decode_key(secret, "FIELD_INDEX_KEY must be one 32-byte key in url-safe base64")
+    return values.index_key(raw)
+
+
+def index_key() -> bytes:
+    """Return the blind-index key of the current settings (the same across rotations)."""
+    return build_index_key(get_settings().field_index_key.get_secret_value())
 
 
 def associated_data(table: str, column: str, row_id: object) -> bytes:
@@ -250,17 +273,17 @@ def index_column(name: str) -> str:
     return f"{name}{INDEX_SUFFIX}"
 
 
-def blind_indexes(table: str, column: str, text: str, *, ring: Keyring | None = None) -> list[str]:
-    """The blind indexes of canonical ``text`` under every listed key, the current one first."""
-    ring = ring or keyring()
-    return [values.digest(key, table, column, text) for key in ring.index_keys]
+def blind_index(table: str, column: str, text: str, *, key: bytes | None = None) -> str:
+    """The blind index of canonical ``text`` in ``table.column`` (under :func:`index_key`)."""
+    return values.digest(key or index_key(), table, column, text)
 
 
 def equals(model: type[Any], name: str, value: object) -> ColumnElement[bool]:
     """The condition "attribute ``name`` of ``model`` equals ``value``".
 
-    An indexed encrypted attribute is compared through its blind index (under every listed
-    key, so records not yet rotated are found too); any other through its column.
+    An indexed encrypted attribute is compared through its blind index, which does not depend
+    on the encryption key (records written before a rotation are found too); any other
+    through its column.
 
     Raises:
         ValueError: ``name`` is encrypted without a blind index, so it cannot be compared.
@@ -272,8 +295,8 @@ def equals(model: type[Any], name: str, value: object) -> ColumnElement[bool]:
         msg = f"{model.__name__}.{name} is encrypted without a blind index"
         raise ValueError(msg)
     table = str(sa_inspect(model).local_table.name)
-    digests = blind_indexes(table, name, column_type.dump(value))
-    return cast("ColumnElement[bool]", getattr(model, index_column(name)).in_(digests))
+    digest = blind_index(table, name, column_type.dump(value))
+    return cast("ColumnElement[bool]", getattr(model, index_column(name)) == digest)
 
 
 def _table(target: Any) -> str:
@@ -294,8 +317,8 @@ def _seal(target: Any, names: tuple[str, ...], row_id: object) -> dict[str, obje
         if isinstance(value, Sealed):
             continue
         if column_type.indexed:
-            index = None if value is None else blind_indexes(table, name, column_type.dump(value))
-            setattr(target, index_column(name), None if index is None else index[0])
+            index = None if value is None else blind_index(table, name, column_type.dump(value))
+            setattr(target, index_column(name), index)
         if value is None:
             continue
         plain[name] = value

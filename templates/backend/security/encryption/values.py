@@ -6,8 +6,9 @@ the value is written as canonical text (:func:`dump`), padded to a multiple of
 ``false`` or one enum value from another, and typed again on read (:func:`load`).
 
 A blind index is an HMAC-SHA256 of the canonical text under a key of its own, derived with
-HKDF from each field-encryption key (never the AES key itself), and bound to the table and
-column, so the same e-mail address gives unrelated digests in two tables. Equal values give
+HKDF from the ``FIELD_INDEX_KEY`` secret (separate from the field-encryption keys, and not
+rotated with them), and bound to the table and column, so the same e-mail address gives
+unrelated digests in two tables. Equal values give
 equal digests: equality filters and unique constraints work on it, order and ranges do not.
 """
 
@@ -54,8 +55,8 @@ PYTHON_TYPES: Final[dict[str, type]] = {
 PAD_BLOCK: Final = 32
 """Plaintexts are padded to a multiple of this many bytes before encryption."""
 
-INDEX_INFO: Final = b"backendgen field blind index v1"
-"""HKDF ``info`` of the blind-index key: a key of its own, never the encryption key."""
+INDEX_INFO: Final = b"backendgen field blind index v2"
+"""HKDF ``info`` of the blind-index key (v2: derived from ``FIELD_INDEX_KEY``)."""
 
 INDEX_LENGTH: Final = 64
 """Length of a stored blind index (hex SHA-256)."""
@@ -120,11 +121,9 @@ def unpad(data: bytes) -> bytes:
     return end[:-1]
 
 
-def index_key(encryption_key: bytes) -> bytes:
-    """Derive the blind-index key that belongs to one field-encryption key (HKDF-SHA256)."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=INDEX_INFO).derive(
-        encryption_key
-    )
+def index_key(secret: bytes) -> bytes:
+    """Derive the blind-index key from the 32-byte ``FIELD_INDEX_KEY`` secret (HKDF-SHA256)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=INDEX_INFO).derive(secret)
 
 
 def digest(key: bytes, table: str, column: str, text: str) -> str:
