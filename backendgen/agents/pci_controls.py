@@ -8,6 +8,7 @@ field is tokenised, no role detokenises, and the same PAN gets a new token each 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -17,8 +18,11 @@ from backendgen.agents.consistency import duplicates
 from backendgen.agents.core_backend import CoreBackendSpec
 from backendgen.agents.spec_base import PascalName, SnakeName, SpecPart
 
-TOKEN_MIN_LENGTH = 24
-"""Fewest characters a tokenised field must hold: ``tok_`` and 20 random characters."""
+TOKEN_MIN_LENGTH = 28
+"""Characters of a generated token: ``tok_`` and 24 hex digits; a tokenised field holds it."""
+
+SAMPLE_TOKEN = "tok_" + "0123456789abcdef01234567"
+"""A token of the generated form, which a tokenised field's pattern must accept."""
 
 
 class TokenizedFieldSpec(SpecPart):
@@ -98,9 +102,36 @@ def tokenization_problems(
             problems.append(f"tokenized field '{name}' is not a field of the core spec")
         elif field.type not in ("string", "text"):
             problems.append(f"tokenized field '{name}' must be a string or text field")
-        elif field.max_length is not None and field.max_length < TOKEN_MIN_LENGTH:
+        elif not accepts_tokens(field.max_length, field.pattern):
             problems.append(
-                f"tokenized field '{name}' holds at most {field.max_length} characters, "
-                f"fewer than a token's {TOKEN_MIN_LENGTH}"
+                f"tokenized field '{name}' cannot hold a token like '{SAMPLE_TOKEN}' "
+                "(too short or another pattern)"
             )
     return problems
+
+
+def accepts_tokens(max_length: int | None, pattern: str | None) -> bool:
+    """Whether a field of this length and pattern can hold the generated tokens."""
+    fits = max_length is None or max_length >= TOKEN_MIN_LENGTH
+    return fits and (pattern is None or re.search(pattern, SAMPLE_TOKEN) is not None)
+
+
+def tokenization_blueprint(
+    core: CoreBackendSpec, pci_fields: Sequence[tuple[str, str]]
+) -> PciTokenizationSpec:
+    """Tokenise each PCI field that can hold a token; mask to the last four; nobody detokenises.
+
+    Args:
+        core: The core spec.
+        pci_fields: (entity, field) of the cardholder-data fields (PCI DSS selected).
+
+    Returns:
+        The tokenisation settings (no fields when none can hold a token).
+    """
+    fields = []
+    for entity_name, name in pci_fields:
+        entity = core.entity(entity_name)
+        field = next((f for f in entity.fields if f.name == name), None) if entity else None
+        if field is not None and accepts_tokens(field.max_length, field.pattern):
+            fields.append(TokenizedFieldSpec(entity=entity_name, field=name))
+    return PciTokenizationSpec(fields=fields)

@@ -22,7 +22,10 @@ CLOSED = {"fields": [], "mask": "last4", "detokenize_roles": [], "deterministic"
 
 def _fintech() -> tuple[dict[str, Any], dict[str, Any]]:
     spec, source = catalogue_security("fintech", ["sox", "pci_dss"])
-    return spec.model_dump(mode="json"), dict(source.upstream)
+    dumped = spec.model_dump(mode="json")
+    dumped["pci_tokenization"] = CLOSED
+    dumped["controls"] = [c for c in dumped["controls"] if c["feature"] != "pci_tokenization"]
+    return dumped, dict(source.upstream)
 
 
 def _validate(dumped: dict[str, Any], context: dict[str, Any]) -> SecurityComplianceSpec:
@@ -30,9 +33,20 @@ def _validate(dumped: dict[str, Any], context: dict[str, Any]) -> SecurityCompli
 
 
 def test_tokenisation_is_closed_by_default() -> None:
+    for domain, regimes in (("fintech", ["sox"]), ("ecommerce", ["pci_dss"])):
+        spec, _ = catalogue_security(domain, regimes)
+        assert spec.schema_version == 6
+        assert spec.pci_tokenization.model_dump(mode="json") == CLOSED
+        assert all(c.feature != "pci_tokenization" for c in spec.controls)
+
+
+def test_with_pci_the_card_field_is_tokenised_masked_and_detokenised_by_nobody() -> None:
     spec, _ = catalogue_security("fintech", ["sox", "pci_dss"])
-    assert spec.schema_version == 6
-    assert spec.pci_tokenization.model_dump(mode="json") == CLOSED
+    tokens = spec.pci_tokenization
+    assert [(f.entity, f.field) for f in tokens.fields] == [("Card", "card_token")]
+    assert (tokens.mask, tokens.detokenize_roles, tokens.deterministic) == ("last4", [], False)
+    controls = [(c.control_id, c.feature) for c in spec.controls if c.regime == "pci_dss"]
+    assert ("Req. 3.5.1", "pci_tokenization") in controls
 
 
 def test_a_v5_answer_upgrades_with_nothing_tokenised_and_nobody_detokenising() -> None:
@@ -61,7 +75,7 @@ def test_a_card_field_with_a_detokenising_role_is_accepted() -> None:
     [
         ({"fields": [{"entity": "Card", "field": "nope"}]}, "not a field of the core spec"),
         ({"fields": [{"entity": "Card", "field": "expiry_year"}]}, "must be a string or text"),
-        ({"fields": [{"entity": "Card", "field": "pan_last4"}]}, "fewer than a token's 24"),
+        ({"fields": [{"entity": "Card", "field": "pan_last4"}]}, "cannot hold a token"),
         (
             {"fields": [{"entity": "Card", "field": "card_token"}] * 2},
             "duplicate tokenized field",
