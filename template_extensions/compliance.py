@@ -28,6 +28,9 @@ _SOX_CODE = "security/policies/sox.py"
 
 _GLASS = "tests/integration/test_break_glass.py::"
 
+_TOKENS = "tests/integration/test_card_tokens.py::"
+_VAULT = "tests/unit/security/test_card_vault.py::"
+
 SPEC_PROOFS = {
     "sox_immutability": f"{_SOX}test_a_final_record_is_never_changed_or_deleted",
     "sox_maker_checker": f"{_SOX}test_an_approval_needs_a_second_person",
@@ -36,6 +39,7 @@ SPEC_PROOFS = {
     "test_a_role_reads_none_of_the_phi_it_does_not_need",
     "hipaa_break_glass": "tests/integration/test_break_glass.py::"
     "test_a_grant_opens_the_withheld_phi_for_its_time_only",
+    "pci_tokenization": f"{_TOKENS}test_a_card_number_is_stored_as_a_token_and_answered_masked",
 }
 """Features proven by a test module of their own rather than the compliance tests."""
 
@@ -78,6 +82,9 @@ def _features(answers: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:
         "consent": ("security/compliance/rights_router.py", "record_consent") if gdpr else None,
         "hipaa_break_glass": ("security/policies/break_glass.py", "active_grant")
         if jwt and (security.get("break_glass") or {}).get("roles")
+        else None,
+        "pci_tokenization": ("security/policies/card_vault.py", "tokenize")
+        if jwt and (security.get("pci_tokenization") or {}).get("fields")
         else None,
     } | {
         feature: None
@@ -208,6 +215,12 @@ def _supporting(answers: Mapping[str, Any]) -> dict[str, list[str]]:
             f"{_GLASS}test_a_revoked_grant_opens_nothing",
             f"{_GLASS}test_the_auditor_lists_the_grants_and_the_log_has_each_use",
             f"{_GLASS}test_an_alert_fires_on_every_grant_opened",
+        ],
+        "pci_tokenization": [
+            f"{_VAULT}test_a_card_number_is_stored_only_as_a_ciphertext_bound_to_its_token",
+            f"{_VAULT}test_the_general_field_key_does_not_open_the_vault",
+            f"{_VAULT}test_the_masked_form_shows_at_most_the_first_six_and_last_four_digits",
+            f"{_TOKENS}test_only_the_roles_the_spec_names_detokenise_and_each_attempt_is_audited",
         ],
         **_rights_tests(security, core),
     }

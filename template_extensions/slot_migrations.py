@@ -29,7 +29,7 @@ Migration = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 SLOT_VERSIONS: dict[str, int] = {
     "slot_core_backend": 3,
-    "slot_security_compliance": 5,
+    "slot_security_compliance": 6,
     "slot_devops_infrastructure": 1,
     "slot_monitoring_observability": 1,
     "slot_documentation": 1,
@@ -198,6 +198,34 @@ def security_v4_to_v5(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[s
     }
 
 
+def security_v5_to_v6(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Bring a v5 security answer to v6: PCI tokenisation closed.
+
+    v5 tokenised nothing (a card-token field held the processor's token, and a PAN in it was
+    refused), so no field is tokenised after the upgrade, no role may detokenise, the mask
+    shows the last four digits only and each submission would get a new token. Which fields
+    take card numbers is a decision the project makes on purpose, by regenerating the security
+    slot or editing the answer.
+
+    Args:
+        old: The v5 answer (a copy).
+        answers: Every answer of the project (unused).
+
+    Returns:
+        The v6 answer.
+    """
+    del answers
+    return {
+        **old,
+        "pci_tokenization": {
+            "fields": [],
+            "mask": "last4",
+            "detokenize_roles": [],
+            "deterministic": False,
+        },
+    }
+
+
 def core_v1_to_v2(old: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
     """Bring a v1 core answer to v2: unchanged, since v2 only relaxed two lower bounds.
 
@@ -250,6 +278,7 @@ MIGRATIONS: dict[tuple[str, int], Migration] = {
     ("slot_security_compliance", 2): security_v2_to_v3,
     ("slot_security_compliance", 3): security_v3_to_v4,
     ("slot_security_compliance", 4): security_v4_to_v5,
+    ("slot_security_compliance", 5): security_v5_to_v6,
 }
 """``(slot, from_version) -> migration`` to ``from_version + 1``; one per version bump."""
 

@@ -19,6 +19,7 @@ Capability = Literal[
     "sox_controls",
     "minimum_necessary",
     "break_glass",
+    "card_tokenization",
     "business_rules",
     "metrics",
     "alert_rules",

@@ -53,6 +53,7 @@ _FASTAPI_ONLY: frozenset[Capability] = frozenset(
         "ci",
         "business_rules",
         "break_glass",
+        "card_tokenization",
         "hash_chained_audit",
         "sessions",
         "subject_rights",

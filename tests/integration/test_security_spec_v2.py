@@ -40,7 +40,9 @@ def _migrated(shop: dict[str, Any]) -> tuple[CoreBackendSpec, SecurityCompliance
 def test_a_v1_answer_migrates_to_a_valid_closed_v2_spec(shop: dict[str, Any]) -> None:
     assert shop["slot_security_compliance"]["schema_version"] == 1
     core, security = _migrated(shop)
-    assert security.schema_version == 5
+    assert security.schema_version == 6
+    assert security.pci_tokenization.fields == []
+    assert security.pci_tokenization.detokenize_roles == []
     assert security.break_glass.roles == []
     assert security.auth.registration == "closed"
     assert security.audit_readers == []

@@ -67,7 +67,7 @@ def test_the_migration_gives_a_v3_answer_the_blueprints_cascades(domain_name: st
     ]
     answers = {"slot_core_backend": source.core.model_dump(mode="json")}
     upgraded = slot_migrations().migrate_slot("slot_security_compliance", v3, answers)
-    assert upgraded["schema_version"] == 5
+    assert upgraded["schema_version"] == 6
     assert upgraded["erasure_cascades"] == dumped["erasure_cascades"]
     assert upgraded["documentation_retention_days"] == dumped["documentation_retention_days"]
     assert upgraded["controls"] == [

@@ -13,6 +13,7 @@ from backendgen.agents.blueprints.ownership import row_scopes
 from backendgen.agents.blueprints.sox import sox_controls
 from backendgen.agents.core_backend import CRUD_ACTIONS, CoreBackendSpec
 from backendgen.agents.hipaa_controls import BreakGlassSpec, MinimumNecessarySpec, phi_entities
+from backendgen.agents.pci_controls import PciTokenizationSpec, tokenization_blueprint
 from backendgen.agents.security_compliance import (
     AuthSpec,
     ControlSpec,
@@ -74,6 +75,7 @@ SPEC_FEATURES = (
     "sox_distinct_references",
     "hipaa_minimum_necessary",
     "hipaa_break_glass",
+    "pci_tokenization",
 )
 """Control features that exist only where the spec declares what they act on."""
 
@@ -240,6 +242,11 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
     sox = sox_controls(core) if "sox" in regimes and source.answers.auth != "none" else ([], [], [])
     withheld = _minimum_necessary(roles, core) if source.answers.auth != "none" else []
     glass = _break_glass(withheld, core) if "hipaa" in regimes else BreakGlassSpec()
+    tokens = (
+        tokenization_blueprint(core, [(f.entity, f.field) for f in encrypted if f.pci])
+        if "pci_dss" in regimes and source.answers.auth != "none"
+        else PciTokenizationSpec()
+    )
     return SecurityComplianceSpec(
         auth=AuthSpec(
             access_token_minutes=minutes,
@@ -257,7 +264,9 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
             has_retention=bool(retention),
             declared=[
                 name
-                for name, items in zip(SPEC_FEATURES, [*sox, withheld, glass.roles], strict=True)
+                for name, items in zip(
+                    SPEC_FEATURES, [*sox, withheld, glass.roles, tokens.fields], strict=True
+                )
                 if items
             ],
         ),
@@ -270,6 +279,7 @@ def security_blueprint(source: BlueprintInput) -> SecurityComplianceSpec:
         pan_guard="pci_dss" in regimes,
         hipaa_minimum_necessary=withheld,
         break_glass=glass,
+        pci_tokenization=tokens,
         erasure_cascades=_erasure_cascades(core),
         documentation_retention_days=max(
             (DOCUMENTATION_RETENTION_DAYS.get(r, 0) for r in regimes), default=0

@@ -15,6 +15,7 @@ from backendgen.agents.hipaa_controls import (
     minimum_necessary_problems,
     phi_entities,
 )
+from backendgen.agents.pci_controls import PciTokenizationSpec, tokenization_problems
 from backendgen.agents.sox_controls import (
     DistinctReferencesSpec,
     ImmutableRecordSpec,
@@ -45,6 +46,7 @@ ControlFeature = Literal[
     "documentation_retention",
     "consent",
     "hipaa_break_glass",
+    "pci_tokenization",
 ]
 """A feature of the generated backend that implements (and tests) a compliance control."""
 
@@ -181,14 +183,15 @@ class ControlSpec(SpecPart):
 class SecurityComplianceSpec(SlotSpec):
     """Authentication, authorisation and compliance controls of the backend."""
 
-    schema_version: int = 5
+    schema_version: int = 6
     """Version 2 added ``auth.registration`` and ``row_scopes``; version 3 ``audit_readers``;
     version 4 the SOX controls ``sox_immutable_records``, ``sox_maker_checker`` and
     ``sox_distinct_references``, the HIPAA control ``hipaa_minimum_necessary``,
     ``encrypted_fields[].blind_index``, ``encrypted_fields[].pci`` and ``pan_guard``,
     ``erasure_cascades``, ``documentation_retention_days`` and the ``consent`` and
     ``documentation_retention`` control features; version 5 the HIPAA ``break_glass``
-    settings and the ``hipaa_break_glass`` control feature."""
+    settings and the ``hipaa_break_glass`` control feature; version 6 ``pci_tokenization``
+    and the ``pci_tokenization`` control feature."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Authentication settings.")
     roles: list[RoleSpec] = Field(
@@ -244,6 +247,13 @@ class SecurityComplianceSpec(SlotSpec):
         description=(
             "PCI DSS: refuse (422) any string or text field value holding a card number (13 to "
             "19 digits, spaces or dashes allowed, passing the Luhn check)."
+        ),
+    )
+    pci_tokenization: PciTokenizationSpec = Field(
+        default_factory=PciTokenizationSpec,
+        description=(
+            "PCI DSS: fields whose card number is replaced by a token, the masked form shown, "
+            "and the roles that may detokenise; nothing tokenised and nobody by default."
         ),
     )
     hipaa_minimum_necessary: list[MinimumNecessarySpec] = Field(
@@ -310,6 +320,9 @@ class SecurityComplianceSpec(SlotSpec):
         problems += break_glass_problems(
             core if isinstance(core, CoreBackendSpec) else None, role_names, self.break_glass
         )
+        problems += tokenization_problems(
+            core if isinstance(core, CoreBackendSpec) else None, role_names, self.pci_tokenization
+        )
         if isinstance(core, CoreBackendSpec):
             problems += _ownership_problems(self, core)
             problems += sox_problems(
@@ -354,6 +367,7 @@ class SecurityComplianceSpec(SlotSpec):
             "sox_distinct_references": self.sox_distinct_references,
             "hipaa_minimum_necessary": self.hipaa_minimum_necessary,
             "hipaa_break_glass": self.break_glass.roles,
+            "pci_tokenization": self.pci_tokenization.fields,
         }
         return [
             f"control '{c.regime}:{c.control_id}' needs {c.feature} entries in the spec"

@@ -93,15 +93,37 @@ def _vary(value: Any, field: dict[str, Any], n: int) -> Any:
     return value
 
 
+def card_number(n: int) -> str:
+    """A test card number (Visa, Luhn-valid), distinct for every ``n``."""
+    body = f"4{n % 10**14:014d}"
+    total = 0
+    for position, char in enumerate(reversed(body)):
+        value = int(char) * (1 if position % 2 else 2)
+        total += value - 9 if value > 9 else value
+    return f"{body}{(10 - total % 10) % 10}"
+
+
+def tokenized_fields(specs: Specs, entity: str) -> list[str]:
+    """The fields of ``entity`` the spec tokenises: they take a card number (PCI DSS)."""
+    tokens = specs.security.get("pci_tokenization") or {}
+    return [f["field"] for f in tokens.get("fields", []) if f["entity"] == entity]
+
+
 def body_of(specs: Specs, entity: str) -> dict[str, Any]:
-    """A valid create body of ``entity`` (without references), unique fields made fresh."""
+    """A valid create body of ``entity`` (without references), unique fields made fresh.
+
+    A tokenised field gets a fresh test card number, not the token its sample shows.
+    """
     n = next(_counter)
     fields = {f["name"]: f for f in specs.entity(entity)["fields"]}
     body = specs.sample(entity)
+    tokenized = tokenized_fields(specs, entity)
     for name, value in body.items():
         if fields.get(name, {}).get("type") == "decimal" and isinstance(value, str):
             # The API takes decimals as JSON numbers; a spec may spell its sample as text.
             body[name] = float(value)
-        if fields.get(name, {}).get("unique"):
+        if name in tokenized:
+            body[name] = card_number(n)
+        elif fields.get(name, {}).get("unique"):
             body[name] = _vary(value, fields[name], n)
     return body

@@ -35,6 +35,7 @@ Feature = Literal[
     "documentation_retention",
     "consent",
     "hipaa_break_glass",
+    "pci_tokenization",
 ]
 """A feature of the backend that implements a control."""
 
