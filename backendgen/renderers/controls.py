@@ -20,7 +20,7 @@ REGIME_CONTROLS: Mapping[str, tuple[Capability, ...]] = {
     "gdpr": ("field_encryption", "hash_chained_audit", "subject_rights"),
     "hipaa": ("field_encryption", "hash_chained_audit", "minimum_necessary", "break_glass"),
     "sox": ("hash_chained_audit", "sox_controls"),
-    "pci_dss": ("field_encryption",),
+    "pci_dss": ("field_encryption", "card_tokenization"),
 }
 """The backend features each regime's controls are built on (``security/compliance``)."""
 
