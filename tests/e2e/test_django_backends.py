@@ -1,8 +1,9 @@
 """``framework=django`` generates backends that pass their own tests, linters and validators.
 
 One project per catalogue domain (and corpus JDL file), generated once per run and shared by
-the workers; the tools run in the shared environment on private copies. One of them is then
-served by uvicorn on 127.0.0.1 and answers over HTTP.
+the workers; the tools run in the shared environment on private copies. Two of them are then
+served by uvicorn on 127.0.0.1 and answer over HTTP: the e-commerce catalogue domain on
+SQLite, and blog.jh on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ CATALOGUE = ["ecommerce", "healthcare", "fintech", "saas", "education", "logisti
 """The catalogue domains, each generated once as a Django backend."""
 
 JDL_FILES = ["e-commerce-monolith.jdl", "blog.jh", "northwind-jdl.jh"]
-"""Corpus JDL files, each generated once as a Django backend: enums, blobs, instants and
-built-in ``User`` links (e-commerce), a many-to-many link entity (blog), and 21 entities
-declaring their own ``id`` and Django's reserved names (northwind)."""
+"""Corpus JDL files, each generated once as a Django backend: enums, an image blob, instants
+and a one-to-one link to the built-in ``User`` (e-commerce), a many-to-many link entity and a
+field renamed from a reserved word (blog), and 19 unrelated entities with text blobs, blobs,
+doubles and their own ``id`` fields (northwind). Only the JDL files link to ``User``."""
 
 DOMAINS = [*CATALOGUE, *(f"jdl-{name.split('.')[0]}" for name in JDL_FILES)]
 """Every Django backend the module checks, by key."""
