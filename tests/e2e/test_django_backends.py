@@ -33,11 +33,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("django")]
 CATALOGUE = ["ecommerce", "healthcare", "fintech", "saas", "education", "logistics"]
 """The catalogue domains, each generated once as a Django backend."""
 
-JDL_FILES = ["e-commerce-monolith.jdl", "blog.jh", "northwind-jdl.jh"]
+JDL_FILES = ["e-commerce-monolith.jdl", "blog.jh", "northwind-jdl.jh", "default.jdl"]
 """Corpus JDL files, each generated once as a Django backend: enums, an image blob, instants
 and a one-to-one link to the built-in ``User`` (e-commerce), a many-to-many link entity and a
-field renamed from a reserved word (blog), and 19 unrelated entities with text blobs, blobs,
-doubles and their own ``id`` fields (northwind). Only the JDL files link to ``User``."""
+field renamed from a reserved word (blog), 19 unrelated entities with text blobs, blobs,
+doubles and their own ``id`` fields (northwind), and an application without entities, which
+gets the skeleton (default). Only the JDL files link to ``User``."""
 
 DOMAINS = [*CATALOGUE, *(f"jdl-{name.split('.')[0]}" for name in JDL_FILES)]
 """Every Django backend the module checks, by key."""
