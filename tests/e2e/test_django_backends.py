@@ -1,12 +1,14 @@
 """``framework=django`` generates backends that pass their own tests, linters and validators.
 
 One project per catalogue domain (and corpus JDL file), generated once per run and shared by
-the workers; the tools run in the shared environment on private copies. One of them is then
-served by uvicorn on 127.0.0.1 and answers over HTTP.
+the workers; the tools run in the shared environment on private copies. Two of them are then
+served by uvicorn on 127.0.0.1 and answer over HTTP: the e-commerce catalogue domain on
+SQLite, and blog.jh on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -18,28 +20,42 @@ import httpx
 import pytest
 
 from backendgen.errors import ToolMissingError
+from backendgen.questions.jdl import load_jdl
 from backendgen.verify.server import free_port
 from tests.conftest import generated_project
 from tests.helpers import project_env, run
+from tests.integration.test_jdl import CORPUS
+from tests.postgres import PostgresServer
 from tests.validators import VALIDATORS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("django")]
 
-DOMAINS = ["ecommerce", "healthcare", "fintech", "saas", "education", "logistics"]
+CATALOGUE = ["ecommerce", "healthcare", "fintech", "saas", "education", "logistics"]
 """The catalogue domains, each generated once as a Django backend."""
+
+JDL_FILES = ["e-commerce-monolith.jdl", "blog.jh", "northwind-jdl.jh", "default.jdl"]
+"""Corpus JDL files, each generated once as a Django backend: enums, an image blob, instants
+and a one-to-one link to the built-in ``User`` (e-commerce), a many-to-many link entity and a
+field renamed from a reserved word (blog), 19 unrelated entities with text blobs, blobs,
+doubles and their own ``id`` fields (northwind), and an application without entities, which
+gets the skeleton (default). Only the JDL files link to ``User``."""
+
+DOMAINS = [*CATALOGUE, *(f"jdl-{name.split('.')[0]}" for name in JDL_FILES)]
+"""Every Django backend the module checks, by key."""
 
 
 def _args(domain: str) -> list[str]:
-    """The domain's defaults (its regimes included), the gaps of the Django output accepted."""
-    return [
-        "--defaults",
-        *("-d", "framework=django", "-d", f"domain={domain}", "-d", "accept_control_gaps=true"),
-    ]
+    """The defaults of a domain or corpus file (its regimes included), the gaps accepted."""
+    flags = ["--defaults", "-d", "framework=django", "-d", "accept_control_gaps=true"]
+    if domain in CATALOGUE:
+        return [*flags, "-d", f"domain={domain}"]
+    (path,) = (CORPUS / n for n in JDL_FILES if f"jdl-{n.split('.')[0]}" == domain)
+    return [*flags, "--domain", str(path)]
 
 
 @pytest.fixture(scope="session")
 def django_projects(isolated_environment: Path) -> dict[str, Path]:
-    """Every catalogue domain's Django backend, generated once per run."""
+    """Every catalogue domain's and corpus file's Django backend, generated once per run."""
     return {d: generated_project(isolated_environment, f"django-{d}", _args(d)) for d in DOMAINS}
 
 
@@ -97,15 +113,17 @@ def test_django_backends_pass_the_validators(django_projects: dict[str, Path], n
     assert not failures, "\n".join(failures)
 
 
-@pytest.fixture(scope="module")
-def served(
-    django_projects: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The e-commerce Django backend, migrated and served by uvicorn on 127.0.0.1."""
-    project = _workcopy(django_projects["ecommerce"], tmp_path_factory.mktemp("served"))
+@contextlib.contextmanager
+def _serving(project: Path, database_url: str | None = None) -> Iterator[str]:
+    """Migrate ``project`` (a private copy) and serve it by uvicorn on 127.0.0.1.
+
+    Args:
+        project: The copy to serve.
+        database_url: Its database (a SQLite file in the copy by default).
+    """
     env = _env()
     env.update(
-        DATABASE_URL=f"sqlite:///{project / 'served.db'}",
+        DATABASE_URL=database_url or f"sqlite:///{project / 'served.db'}",
         JWT_SECRET="s" * 40,
         BOOTSTRAP_ADMIN_EMAIL="admin@example.com",
         BOOTSTRAP_ADMIN_PASSWORD="a" * 20,
@@ -134,15 +152,24 @@ def served(
         log.close()
 
 
+@pytest.fixture
+def served(django_projects: dict[str, Path], tmp_path: Path) -> Iterator[str]:
+    """The e-commerce Django backend, migrated and served by uvicorn on 127.0.0.1."""
+    with _serving(_workcopy(django_projects["ecommerce"], tmp_path)) as base:
+        yield base
+
+
+def _signed_in(client: httpx.Client) -> dict[str, str]:
+    token = client.post("/auth/token", json={"email": "admin@example.com", "password": "a" * 20})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
 def test_a_served_django_backend_answers_as_the_contract_says(served: str) -> None:
     with httpx.Client(base_url=served, timeout=10) as client:
         assert client.get("/health").json() == {"status": "ok"}
         assert client.get("/api/v1/categories").status_code == 401
-        token = client.post(
-            "/auth/token", json={"email": "admin@example.com", "password": "a" * 20}
-        )
-        assert token.status_code == 200, token.text
-        auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        auth = _signed_in(client)
         body = {"name": "Tools", "slug": "tools"}
         made = client.post("/api/v1/categories", json=body, headers=auth)
         assert made.status_code == 201, made.text
@@ -151,3 +178,55 @@ def test_a_served_django_backend_answers_as_the_contract_says(served: str) -> No
         assert (listed["total"], listed["items"][0]["id"]) == (1, made.json()["id"])
         assert client.get("/api/v1/categories/999999", headers=auth).status_code == 404
         assert "http_requests_total" in client.get("/metrics").text
+
+
+def test_a_served_jdl_backend_serves_what_its_jdl_file_declares(
+    django_projects: dict[str, Path], postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """blog.jh over HTTP: ``minlength``, a ``TextBlob`` and an ``Instant``, the renamed
+    ``Post.date``, and ``ManyToMany Post{tag} to Tag`` as its link entity.
+
+    Routes and field names come from the importer's reading of the file (``load_jdl``), the
+    input of the generation, not from the served project. It runs on PostgreSQL, which holds
+    column types and lengths to what the migrations declare (SQLite does not).
+    """
+    domain, _, _ = load_jdl(CORPUS / "blog.jh")
+    route = {e.name: f"/api/v1/{e.route}" for e in domain.entities}
+    (date,) = (
+        f.name
+        for e in domain.entities
+        if e.name == "Post"
+        for f in e.fields
+        if f.type == "datetime"
+    )
+    # dj-database-url spells the scheme without SQLAlchemy's driver suffix
+    database = postgres.create_database("django_jdl_blog").replace("postgresql+psycopg", "postgres")
+    with (
+        _serving(_workcopy(django_projects["jdl-blog"], tmp_path), database) as base,
+        httpx.Client(base_url=base, timeout=10) as client,
+    ):
+        auth = _signed_in(client)
+
+        def made(entity: str, body: dict[str, object]) -> int:
+            response = client.post(route[entity], json=body, headers=auth)
+            assert response.status_code == 201, (entity, response.text)
+            return int(response.json()["id"])
+
+        too_short = client.post(route["Blog"], json={"name": "ab", "handle": "hh"}, headers=auth)
+        assert too_short.status_code == 422, too_short.text  # name minlength(3)
+        blog = made("Blog", {"name": "abc", "handle": "hh"})
+        content = "x" * 70_000  # a TextBlob: longer than any varchar
+        post = made(
+            "Post",
+            {"title": "T", "content": content, date: "2026-01-02T03:04:05Z", "blog_id": blog},
+        )
+        read = client.get(f"{route['Post']}/{post}", headers=auth).json()
+        assert (read["content"], read[date][:19]) == (content, "2026-01-02T03:04:05")
+        tag = made("Tag", {"name": "jdl"})
+        link = made("PostTag", {"post_id": post, "tag_id": tag})
+        listed = client.get(route["PostTag"], params={"tag_id": tag}, headers=auth).json()
+        assert [item["id"] for item in listed["items"]] == [link]
+        referenced = client.delete(f"{route['Tag']}/{tag}", headers=auth)
+        assert referenced.status_code == 409, referenced.text  # the link protects its tag
+        assert client.delete(f"{route['PostTag']}/{link}", headers=auth).status_code == 204
+        assert client.delete(f"{route['Tag']}/{tag}", headers=auth).status_code == 204
