@@ -113,7 +113,10 @@ def test_django_refuses_the_controls_it_lacks_by_name(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     _assert_one_line_error(done.stderr)
-    for gap in ("SOX (hash chained audit, sox controls)", "PCI DSS (field encryption, card tokenization)"):
+    for gap in (
+        "SOX (hash chained audit, sox controls)",
+        "PCI DSS (field encryption, card tokenization)",
+    ):
         assert gap in done.stderr
     assert "accept_control_gaps=true" in done.stderr
     assert not destination.exists()
