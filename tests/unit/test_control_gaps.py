@@ -1,7 +1,7 @@
 """A framework whose output lacks a regime's controls is refused unless the gaps are accepted.
 
-``backendgen.renderers.controls`` and ``copier.yml`` (the computed ``control_gaps`` answer, for
-plain Copier users) state the same gaps for every framework and choice of regimes.
+``backendgen.renderers.controls`` and the template's ``control_gaps()`` (which ``copier.yml``
+asks with, for plain Copier users too) state the same gaps for every framework and regimes.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import jinja2
 import pytest
 import yaml
 
@@ -21,6 +20,7 @@ from backendgen.renderers.controls import (
     control_gaps,
     describe_gaps,
 )
+from template_extensions.control_gaps import control_gaps as template_gaps
 
 COPIER_YML = Path(__file__).resolve().parents[2] / "copier.yml"
 
@@ -35,10 +35,10 @@ CHOICES = [
 
 
 def _copier_gaps(framework: str, compliance: list[str]) -> str:
-    question = yaml.safe_load(COPIER_YML.read_text())["control_gaps"]
-    environment = jinja2.Environment(autoescape=False)  # noqa: S701 (plain text, not HTML)
-    template = environment.from_string(question["default"])
-    return template.render(framework=framework, compliance=compliance)
+    """What ``copier.yml`` asks about: its questions call the template extension's function."""
+    question = yaml.safe_load(COPIER_YML.read_text())["accept_control_gaps"]
+    assert "control_gaps(framework, compliance)" in question["when"]
+    return template_gaps(framework, compliance)
 
 
 @pytest.mark.parametrize("framework", sorted(RENDERERS))
