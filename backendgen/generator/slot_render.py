@@ -36,8 +36,21 @@ from backendgen.generator.staging import StagedTemplate
 _UNSUPPORTED_SETTINGS = ("_skip_if_exists", "_external_data", "_preserve_symlinks")
 """Template settings whose effect this renderer does not reproduce."""
 
-_UNSUPPORTED_QUESTION_KEYS = ("when", "secret")
+_UNSUPPORTED_QUESTION_KEYS = ("secret",)
 """Question keys that keep an answer out of the answers file or the render context."""
+
+
+def _reproducible_condition(question: dict[str, Any]) -> bool:
+    """Whether a question's ``when`` gives the same answer in every commit of a project.
+
+    A condition that reads no slot is decided by answers the agents never change, so the
+    scaffold's answers file says whether Copier asked it (and recorded it); its default must be
+    a constant, the value Copier renders with when it skips the question.
+    """
+    default = question.get("default")
+    return "slot_" not in str(question["when"]) and not (
+        isinstance(default, str) and ("{{" in default or "{%" in default)
+    )
 
 
 class PathYieldExtension(Extension):
@@ -101,6 +114,10 @@ def _supported(staged: StagedTemplate) -> bool:
         isinstance(q, dict) and any(k in q for k in _UNSUPPORTED_QUESTION_KEYS) for q in questions
     ):
         return False
+    if any(
+        isinstance(q, dict) and "when" in q and not _reproducible_condition(q) for q in questions
+    ):
+        return False
     answers_name = staged.answers_template.replace(" ", "")
     return bool(staged.suffix) and answers_name == "{{_copier_conf.answers_file}}" + staged.suffix
 
@@ -121,6 +138,11 @@ class SlotRenderer:
         self._suffix = staged.suffix
         self._prefix = staged.files_root.relative_to(template_root).as_posix()
         self._questions = [key for key in staged.settings if not key.startswith("_")]
+        self._conditional = frozenset(
+            key
+            for key, question in staged.settings.items()
+            if isinstance(question, dict) and "when" in question
+        )
         self._env = _environment(template_root, staged.settings)
         self._yield = cast(PathYieldExtension, self._env.extensions[PathYieldExtension.identifier])
         self._excluded: Callable[[str], bool] | None = None
@@ -177,7 +199,11 @@ class SlotRenderer:
         answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
         answers.update(data)
         remembered = {key: recorded[key] for key in ("_commit", "_src_path") if key in recorded}
-        remembered.update((key, answers[key]) for key in self._questions if key in answers)
+        remembered.update(
+            (key, answers[key])
+            for key in self._questions
+            if key in answers and (key not in self._conditional or key in recorded)
+        )
         return {
             **answers,
             "_copier_answers": remembered,

@@ -3,8 +3,8 @@
 A renderer that lacks a regime's controls must not hand out a backend labelled with that
 regime silently: security defaults are closed. ``backendgen`` refuses such answers unless the
 user accepts the gaps (``accept_control_gaps``), and the generated README lists them.
-``copier.yml`` asks with the same gaps (``template_extensions/control_gaps.py``); ``tests/unit/test_control_gaps.py``
-keeps both in step.
+``copier.yml`` asks with the same gaps (``template_extensions/control_gaps.py``);
+``tests/unit/test_control_gaps.py`` keeps both in step.
 """
 
 from __future__ import annotations

@@ -170,7 +170,8 @@ def test_the_bundled_template_renders_in_process() -> None:
 @pytest.mark.parametrize(
     "setting",
     [
-        "flag:\n  type: bool\n  when: false\n",
+        "flag:\n  type: bool\n  when: '{{ slot_core_backend }}'\n",
+        "flag:\n  type: str\n  when: false\n  default: '{{ project_name }}'\n",
         "token:\n  type: str\n  secret: true\n  default: x\n",
         "_skip_if_exists:\n  - README.md\n",
     ],
